@@ -1,0 +1,1 @@
+"""The station program `wms-station`: scanners, printers, offline journal, operator UI."""

@@ -1,0 +1,1 @@
+"""Pure domain rules of the returns warehouse: no Flask, no SQLAlchemy, no I/O."""

@@ -1,0 +1,185 @@
+"""Typed settings: defaults < TOML file < `WMS_<SECTION>__<KEY>` environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV_PREFIX = "WMS_"
+# Sections read by the station program (`wms-station`), not by the server. The server lets them
+# pass so one file can configure a small site; the station validates them itself.
+STATION_SECTIONS = frozenset({"station", "scanner", "printer"})
+LANGUAGES = ("ru", "en", "kk")
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Section):
+    secret_key: str = "dev-insecure-change-me"
+    public_url: str = "http://127.0.0.1:8000"
+    session_cookie_secure: bool = False
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/wms.sqlite"
+    echo: bool = False
+    pool_size: int = Field(default=10, ge=1, le=200)
+    sqlite_busy_timeout_ms: int = Field(default=15000, ge=0)
+
+
+class StorageSettings(_Section):
+    photo_dir: str = "var/photos"
+    max_upload_mb: float = Field(default=10.0, gt=0, le=100)
+
+
+class I18nSettings(_Section):
+    default_language: str = Field(default="ru", pattern="^(ru|en|kk)$")
+
+
+class WarehouseSettings(_Section):
+    code: str = "ALA-1"
+    name: str = "Алматы, склад возвратов"
+    zones: list[str] = Field(
+        default_factory=lambda: [
+            "receiving",
+            "inspection",
+            "repair",
+            "repack",
+            "stock_main",
+            "stock_resale",
+            "hold",
+            "disposal",
+            "return_to_merchant",
+        ]
+    )
+    lpn_block_size: int = Field(default=200, ge=10, le=10000)
+    scan_dedupe_seconds: float = Field(default=1.0, ge=0)
+
+
+class SlaSettings(_Section):
+    receiving_hours: float = 4
+    inspection_hours: float = 24
+    repair_hours: float = 72
+    repack_hours: float = 24
+    putaway_hours: float = 8
+    decision_hours: float = 72
+
+
+class SecuritySettings(_Section):
+    encryption_key: str = ""
+    login_rate_limit_per_minute: int = Field(default=10, ge=1)
+
+
+class SyncSettings(_Section):
+    batch_size: int = Field(default=500, ge=1, le=10000)
+    poll_interval_seconds: float = Field(default=0.5, gt=0)
+    max_attempts: int = Field(default=12, ge=1)
+    lease_seconds: float = Field(default=60, gt=0)
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+
+
+class MarketplaceEndpoint(_Section):
+    base_url: str = ""
+    enabled: bool = True
+
+
+class MarketplacesSettings(_Section):
+    kaspi: MarketplaceEndpoint = MarketplaceEndpoint(base_url="http://127.0.0.1:8101")
+    wildberries: MarketplaceEndpoint = MarketplaceEndpoint(base_url="http://127.0.0.1:8102")
+    ozon: MarketplaceEndpoint = MarketplaceEndpoint(base_url="http://127.0.0.1:8103")
+
+
+class Settings(_Section):
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    storage: StorageSettings = StorageSettings()
+    i18n: I18nSettings = I18nSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
+    sla: SlaSettings = SlaSettings()
+    security: SecuritySettings = SecuritySettings()
+    sync: SyncSettings = SyncSettings()
+    marketplaces: MarketplacesSettings = MarketplacesSettings()
+
+    def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:
+        """Return a copy with some keys replaced, e.g. `database={"url": ...}` (used by tests)."""
+        data = self.model_dump()
+        for section, values in sections.items():
+            _merge(data, {section: dict(values)})
+        return _validate(data)
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from a TOML file (or `WMS_CONFIG`) and `WMS_*__*` environment overrides."""
+    env = os.environ if env is None else env
+    path = path if path is not None else (env.get("WMS_CONFIG") or None)
+    data: dict[str, Any] = {}
+    if path:
+        file = Path(path)
+        if not file.is_file():
+            raise SettingsError(f"configuration file not found: {file}")
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{file}: not valid TOML: {exc}") from exc
+    for section in STATION_SECTIONS:
+        data.pop(section, None)
+    _merge(data, _env_overrides(env))
+    return _validate(data)
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        parts = [p.lower() for p in name[len(ENV_PREFIX) :].split("__")]
+        if parts[0] in STATION_SECTIONS:
+            continue
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = _parse_env_value(value)
+    return out
+
+
+def _parse_env_value(value: str) -> Any:
+    # Lists come as TOML arrays (`["a","b"]`); everything else is left to pydantic's coercion.
+    if value.startswith("["):
+        try:
+            return tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            return value
+    return value
+
+
+def _merge(into: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value
+
+
+def _validate(data: Mapping[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "extra_forbidden":
+                problems.append(f"unknown key '{where}'")
+            else:
+                problems.append(f"'{where}': {err['msg']}")
+        raise SettingsError("invalid configuration: " + "; ".join(problems)) from None
