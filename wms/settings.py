@@ -119,7 +119,9 @@ class Settings(_Section):
         return _validate(data)
 
 
-def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
     """Read settings from a TOML file (or `WMS_CONFIG`) and `WMS_*__*` environment overrides."""
     env = os.environ if env is None else env
     path = path if path is not None else (env.get("WMS_CONFIG") or None)

@@ -195,7 +195,9 @@ class GradingOutcome:
     disposition: Disposition
 
 
-def refusing_checks(choice: GradeChoice, checks: Iterable[Check], rules: GradingRules) -> set[Check]:
+def refusing_checks(
+    choice: GradeChoice, checks: Iterable[Check], rules: GradingRules
+) -> set[Check]:
     """The ticked problems that forbid this grade under the rules."""
     return set(checks) & set(rules.refusals.get(choice, frozenset()))
 

@@ -67,9 +67,7 @@ class LedgerEntry:
     quantity: int
 
 
-def ledger_violations(
-    ledger: Iterable[LedgerEntry], levels: dict[Hashable, int]
-) -> list[str]:
+def ledger_violations(ledger: Iterable[LedgerEntry], levels: dict[Hashable, int]) -> list[str]:
     """List every key whose level is negative or differs from the sum of its ledger rows."""
     sums: dict[Hashable, int] = defaultdict(int)
     for entry in ledger:

@@ -1,0 +1,63 @@
+"""All models, imported so that `Base.metadata` knows every table."""
+
+from wms.db.models.access import (
+    IdempotencyRecord,
+    IntegrationClient,
+    Operator,
+    ScanEvent,
+    Station,
+    StationRole,
+    StationSession,
+    User,
+    UserRole,
+)
+from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.merchants import DispositionRule, MarketplaceAccount, Merchant, Offer
+from wms.db.models.ops import (
+    AuditEvent,
+    Counter,
+    ExceptionStatus,
+    FloorException,
+    LpnBlock,
+    OutboxMessage,
+    OutboxStatus,
+)
+from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
+from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
+from wms.db.models.warehouse import Bin, Warehouse, Zone
+
+__all__ = [
+    "AuditEvent",
+    "Bin",
+    "Counter",
+    "DispositionRule",
+    "ExceptionStatus",
+    "FloorException",
+    "IdempotencyRecord",
+    "Inspection",
+    "IntegrationClient",
+    "LpnBlock",
+    "MarketplaceAccount",
+    "Merchant",
+    "Offer",
+    "Operator",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Photo",
+    "Product",
+    "ProductBarcode",
+    "ReturnLine",
+    "ReturnOrder",
+    "ScanEvent",
+    "Station",
+    "StationRole",
+    "StationSession",
+    "StockLedgerEntry",
+    "StockLevel",
+    "StockTotal",
+    "Unit",
+    "User",
+    "UserRole",
+    "Warehouse",
+    "Zone",
+]

@@ -1,0 +1,113 @@
+"""Engines and sessions: SQLite (WAL, foreign keys, busy timeout, immediate writes) or PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from wms.settings import DatabaseSettings
+
+
+def is_sqlite(url: str | sa.URL) -> bool:
+    """Whether the URL points at SQLite."""
+    return sa.make_url(url).get_backend_name() == "sqlite"
+
+
+def _ensure_sqlite_dir(url: sa.URL) -> None:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(settings: DatabaseSettings, *, immediate: bool = True) -> sa.Engine:
+    """Create an engine; on SQLite `immediate` makes every transaction take the write lock first."""
+    url = sa.make_url(settings.url)
+    if url.get_backend_name() != "sqlite":
+        return sa.create_engine(
+            url,
+            echo=settings.echo,
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_size,
+            pool_pre_ping=True,
+        )
+    _ensure_sqlite_dir(url)
+    engine = sa.create_engine(
+        url,
+        echo=settings.echo,
+        connect_args={
+            "timeout": settings.sqlite_busy_timeout_ms / 1000,
+            "check_same_thread": False,
+        },
+    )
+    _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, immediate)
+    return engine
+
+
+def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit BEGIN is deferred and breaks
+        # SAVEPOINTs and lock ordering).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        # A writer that starts deferred and upgrades later can fail with "database is locked"
+        # without waiting; BEGIN IMMEDIATE queues writers on the busy timeout instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Database:
+    """The engines and session factories of one application."""
+
+    engine: sa.Engine
+    read_engine: sa.Engine
+    sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries only; it never commits."""
+        session = self.read_sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def open_database(settings: DatabaseSettings) -> Database:
+    """Open the database described by the settings."""
+    engine = make_engine(settings, immediate=True)
+    read_engine = make_engine(settings, immediate=False) if is_sqlite(settings.url) else engine
+    return Database(
+        engine=engine,
+        read_engine=read_engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        read_sessions=sessionmaker(read_engine, expire_on_commit=False),
+    )
