@@ -26,7 +26,8 @@ class _Section(BaseModel):
 
 
 class ServerSettings(_Section):
-    secret_key: str = "dev-insecure-change-me"
+    # Development default; create_app() warns when it is used outside tests and demos.
+    secret_key: str = "dev-insecure-change-me"  # noqa: S105
     public_url: str = "http://127.0.0.1:8000"
     session_cookie_secure: bool = False
 

@@ -1,4 +1,4 @@
-"""Engines and sessions: SQLite (WAL, foreign keys, busy timeout, immediate writes) or PostgreSQL."""
+"""Engines and sessions: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
 
 from __future__ import annotations
 

@@ -46,10 +46,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("LOGOUT", G.GENERAL, "Выйти", "Log out", "Шығу"),
     Command("BLIND", G.RECEIPT, "Возврат без заявки", "Blind return", "Өтінімсіз қайтару"),
     Command("CLOSE", G.RECEIPT, "Закрыть приёмку", "Close receipt", "Қабылдауды жабу"),
-    Command("UNDO", G.RECEIPT, "Удалить последнюю единицу", "Remove last unit", "Соңғы бірлікті жою"),
     Command(
-        "NO-MARKING", G.RECEIPT, "Нет кода маркировки", "No marking code", "Таңбалау коды жоқ"
+        "UNDO", G.RECEIPT, "Удалить последнюю единицу", "Remove last unit", "Соңғы бірлікті жою"
     ),
+    Command("NO-MARKING", G.RECEIPT, "Нет кода маркировки", "No marking code", "Таңбалау коды жоқ"),
     Command(
         "PKG-DAMAGED", G.CHECKLIST, "Упаковка повреждена", "Packaging damaged", "Қаптама бүлінген"
     ),
@@ -100,7 +100,9 @@ COMMANDS: tuple[Command, ...] = (
         "Not as described",
         "Сипаттамаға сәйкес емес",
     ),
-    Command("REASON-WRONG-ITEM", G.REASON, "Прислали не то", "Wrong item sent", "Басқа тауар келді"),
+    Command(
+        "REASON-WRONG-ITEM", G.REASON, "Прислали не то", "Wrong item sent", "Басқа тауар келді"
+    ),
     Command("REASON-DEFECTIVE", G.REASON, "Брак", "Defective", "Ақаулы"),
     Command("REASON-COUNTERFEIT", G.REASON, "Подделка", "Counterfeit", "Жалған"),
     Command("REASON-CHANGED-MIND", G.REASON, "Передумал", "Changed mind", "Ойынан айнып қалды"),

@@ -123,7 +123,7 @@ _DEFAULT_REFUSALS: Mapping[GradeChoice, frozenset[Check]] = {
 
 @dataclass(frozen=True)
 class GradingRules:
-    """Disposition rules for one merchant and category (defaults overridden per merchant/category)."""
+    """Disposition rules for one merchant and category (defaults, overridden per layer)."""
 
     refusals: Mapping[GradeChoice, frozenset[Check]] = field(
         default_factory=lambda: dict(_DEFAULT_REFUSALS)

@@ -29,20 +29,20 @@ class OrderAction(StrEnum):
     CANCEL = "cancel"
 
 
-O, OA = ReturnOrderState, OrderAction
+OS, OA = ReturnOrderState, OrderAction
 
 ORDER_TRANSITIONS: Mapping[tuple[ReturnOrderState, OrderAction], ReturnOrderState] = {
-    (O.EXPECTED, OA.START_RECEIPT): O.RECEIVING,
-    (O.EXPECTED, OA.CANCEL): O.CANCELLED,
-    (O.RECEIVING, OA.START_RECEIPT): O.RECEIVING,  # a second station joins, or a restart
-    (O.RECEIVING, OA.ADD_UNIT): O.RECEIVING,
-    (O.RECEIVING, OA.CLOSE): O.RECEIVED,
-    (O.RECEIVING, OA.CANCEL): O.CANCELLED,  # only while no unit exists (checked by the guard)
-    (O.RECEIVED, OA.REOPEN): O.RECEIVING,
-    (O.RECEIVED, OA.COMPLETE): O.COMPLETED,
+    (OS.EXPECTED, OA.START_RECEIPT): OS.RECEIVING,
+    (OS.EXPECTED, OA.CANCEL): OS.CANCELLED,
+    (OS.RECEIVING, OA.START_RECEIPT): OS.RECEIVING,  # a second station joins, or a restart
+    (OS.RECEIVING, OA.ADD_UNIT): OS.RECEIVING,
+    (OS.RECEIVING, OA.CLOSE): OS.RECEIVED,
+    (OS.RECEIVING, OA.CANCEL): OS.CANCELLED,  # only while no unit exists (checked by the guard)
+    (OS.RECEIVED, OA.REOPEN): OS.RECEIVING,
+    (OS.RECEIVED, OA.COMPLETE): OS.COMPLETED,
 }
 
-TERMINAL_ORDER_STATES = frozenset({O.COMPLETED, O.CANCELLED})
+TERMINAL_ORDER_STATES = frozenset({OS.COMPLETED, OS.CANCELLED})
 
 
 def next_order_state(

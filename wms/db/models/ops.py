@@ -44,7 +44,7 @@ class OutboxStatus(StrEnum):
 
 
 class OutboxMessage(CreatedAt, Base):
-    """A side effect to perform after commit (stock push, webhook), written in the same transaction."""
+    """A side effect to run after commit (stock push, webhook), written in the same transaction."""
 
     __tablename__ = "outbox"
 
