@@ -144,7 +144,7 @@ def _split_aim(text: str, symbology: str | None) -> tuple[str, str | None]:
 
 def _precheck(text: str) -> str | None:
     """The problem that makes `text` unclassifiable before looking at its content."""
-    if not text.strip(" "):
+    if not text.strip(" " + GS):  # spaces or separators alone carry nothing
         return "empty"
     if len(text) > MAX_LENGTH:  # checked before any per-character work
         return "too_long"
