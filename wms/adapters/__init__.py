@@ -1,0 +1,1 @@
+"""The outside world behind small protocols: marketplaces, notifications, photo storage."""

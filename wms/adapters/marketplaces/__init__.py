@@ -1,0 +1,1 @@
+"""Marketplace adapters (Kaspi, Wildberries, Ozon) behind the protocols of `base`."""
