@@ -13,6 +13,9 @@ Marketplace order / return code formats (assumptions, checked in this order):
   digits clash with Kaspi codes), or the FBS sticker barcode `!` or `*` + 6-12 letters/digits
   (the official sticker API example is `!uKEtQZVx`; the `*` form is an assumption).
 - Kaspi order code: 9-10 digits (the `code` attribute of a Kaspi order, e.g. `512345678`).
+GS1 text without any GS separator (a scanner or wedge that drops GS) is accepted only when no
+variable-length value holds an embedded `91`/`92`/`93` (or `21` inside another AI) that the lost
+GS could have hidden; otherwise it is `unknown`/`gs1_invalid`, never a silently mis-split code.
 Tobacco pack codes (29 characters, GTIN + serial + MRP + check, no AIs) are not parsed as GS1:
 tobacco cannot be returned, so such a scan is `unknown`/`unrecognised`.
 """
@@ -146,7 +149,7 @@ def _precheck(text: str) -> str | None:
     """The problem that makes `text` unclassifiable before looking at its content."""
     if not text.strip(" " + GS):  # spaces or separators alone carry nothing
         return "empty"
-    if len(text) > MAX_LENGTH:  # checked before any per-character work
+    if len(text) > MAX_LENGTH:  # before the per-character scans below and in the parsers
         return "too_long"
     if any(c != GS and unicodedata.category(c) == "Cc" for c in text):
         return "control_chars"
