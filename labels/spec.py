@@ -119,5 +119,5 @@ class LabelSpec:
 def make(kind: LabelKind, fields: Mapping[str, str | None], *barcodes: Barcode) -> LabelSpec:
     """Build a spec of the default size for its kind, dropping empty fields."""
     width, height = DEFAULT_SIZES_MM[kind]
-    clean = {k: v for k, v in fields.items() if v not in (None, "")}
-    return LabelSpec(kind, width, height, clean, tuple(barcodes))  # type: ignore[arg-type]
+    clean = {k: v for k, v in fields.items() if v}  # drops None and ""
+    return LabelSpec(kind, width, height, clean, tuple(barcodes))
