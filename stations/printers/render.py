@@ -1,0 +1,25 @@
+"""Render a LabelSpec for a printer: ZPL at the printer's dpi, or PDF."""
+
+from __future__ import annotations
+
+from labels.spec import LabelSpec
+from stations.printers.base import Printer
+
+
+class RenderError(Exception):
+    """A label could not be rendered (bad spec or renderer failure)."""
+
+
+def render_label(spec: LabelSpec, printer: Printer) -> bytes:
+    """The bytes `printer.print` takes for this label."""
+    try:
+        if printer.language == "zpl":
+            from labels.zpl import render_zpl
+
+            # ^CI28 in the label: the whole job is UTF-8.
+            return render_zpl(spec, printer.dpi).encode("utf-8")
+        from labels.pdf import render_pdf
+
+        return render_pdf(spec)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RenderError(f"cannot render {spec.kind.value} label: {exc}") from exc
