@@ -13,9 +13,8 @@ from labels.scene import Align, Bars, Element, Rule, Scene, Text
 
 PAGE = (210.0, 297.0)  # A4 portrait, mm
 MARGIN = 12.0
-COLUMNS = 2
-GUTTER = 6.0
-CELL_HEIGHT = 27.0
+BARS_WIDTH = 104.0  # room for 40 characters of Code 128 at 0.25 mm with quiet zones
+CELL_HEIGHT = 17.0
 HEADING_HEIGHT = 10.0
 TITLE = "Командные штрихкоды · Command barcodes · Пәрмен штрихкодтары"
 
@@ -38,28 +37,22 @@ def pages(entries: Sequence[SheetEntry]) -> list[Scene]:
     pages_: list[list[Element]] = [[Text(MARGIN, MARGIN, width - 2 * MARGIN, 5, TITLE)]]
     y = MARGIN + 9
     for group, members in _grouped(entries):
-        rows = [members[i : i + COLUMNS] for i in range(0, len(members), COLUMNS)]
         if y + HEADING_HEIGHT + CELL_HEIGHT > bottom:
             pages_.append([])
             y = MARGIN
         pages_[-1] += _heading(group, y)
         y += HEADING_HEIGHT
-        for row in rows:
+        for entry in members:
             if y + CELL_HEIGHT > bottom:
                 pages_.append([])
                 y = MARGIN
-            for column, entry in enumerate(row):
-                pages_[-1] += _cell(entry, MARGIN + column * (_column_width() + GUTTER), y)
+            pages_[-1] += _row(entry, y)
             y += CELL_HEIGHT
     total = len(pages_)
     return [
         Scene(width, height, (*elements, _footer(number, total)))
         for number, elements in enumerate(pages_, start=1)
     ]
-
-
-def _column_width() -> float:
-    return (PAGE[0] - 2 * MARGIN - GUTTER * (COLUMNS - 1)) / COLUMNS
 
 
 def _grouped(entries: Sequence[SheetEntry]) -> list[tuple[str, list[SheetEntry]]]:
@@ -77,13 +70,15 @@ def _heading(group: str, y: float) -> list[Element]:
     return [Text(MARGIN, y + 1.5, width, 4.2, group), Rule(MARGIN, y + 7.2, width, 0.3)]
 
 
-def _cell(entry: SheetEntry, x: float, y: float) -> list[Element]:
-    width = _column_width()
+def _row(entry: SheetEntry, y: float) -> list[Element]:
+    """One command per row: a single column keeps the scanner off the neighbouring code."""
+    x = MARGIN + BARS_WIDTH + 2
+    width = PAGE[0] - MARGIN - x
     return [
-        Bars(x, y, width, 10, entry.code, module=0.375, hri_size=2.4),
-        Text(x, y + 14.2, width, 3.6, entry.caption_ru, Align.CENTER),
-        Text(x, y + 18.6, width, 3.0, entry.caption_en, Align.CENTER),
-        Text(x, y + 22.2, width, 3.0, entry.caption_kk, Align.CENTER),
+        Bars(MARGIN, y, BARS_WIDTH, 10, entry.code, module=0.375, hri_size=2.4),
+        Text(x, y + 0.5, width, 3.6, entry.caption_ru),
+        Text(x, y + 5.4, width, 3.0, entry.caption_en),
+        Text(x, y + 9.6, width, 3.0, entry.caption_kk),
     ]
 
 
