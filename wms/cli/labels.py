@@ -118,6 +118,6 @@ def _problem(error: Any) -> str:
 def write(output: str, payload: bytes) -> None:
     """Write the rendered bytes to a file or to stdout, only after rendering succeeded."""
     if output == "-":
-        click.get_binary_stream("stdout").write(payload)
+        click.echo(payload, nl=False)  # bytes go to the binary stdout
         return
     Path(output).write_bytes(payload)
