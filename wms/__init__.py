@@ -1,0 +1,62 @@
+"""Returns WMS: the Flask server (`create_app`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
+
+from wms.db.session import open_database
+from wms.services.crypto import SecretBox
+from wms.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application (production: `gunicorn "wms:create_app()"`)."""
+    settings = settings or load_settings()
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.server.secret_key,
+        MAX_CONTENT_LENGTH=int(settings.storage.max_upload_mb * 1024 * 1024) + 64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.server.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if settings.server.secret_key == "dev-insecure-change-me":
+        log.warning("server.secret_key is the development default; set a real one in production")
+
+    from wms.web.context import Wms
+
+    app.extensions["wms"] = Wms(settings, open_database(settings.database), SecretBox(settings))
+    csrf.init_app(app)
+    _register_blueprints(app)
+
+    from wms.web.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from wms.web import api, ui
+    from wms.web.auth import PUBLIC
+
+    # The API authenticates with bearer tokens; session-cookie callers are CSRF-checked in auth.
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ui.bp)
+
+    def healthz() -> object:
+        return jsonify(status="ok")
+
+    healthz.wms_access = PUBLIC  # type: ignore[attr-defined]
+    app.add_url_rule("/healthz", view_func=healthz)

@@ -1,0 +1,303 @@
+"""Messages shown to operators and API clients, in Russian, English and Kazakh."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGS = ("ru", "en", "kk")
+
+# Vocabulary: parameter values that are names of states, zones, grades … are translated too.
+TERMS: Mapping[str, tuple[str, str, str]] = {
+    "received": ("принят", "received", "қабылданды"),
+    "awaiting_repack": ("ждёт переупаковки", "awaiting repack", "қайта қаптауды күтуде"),
+    "awaiting_putaway": ("ждёт размещения", "awaiting putaway", "орналастыруды күтуде"),
+    "in_stock": ("на складе", "in stock", "қоймада"),
+    "in_repair": ("в ремонте", "in repair", "жөндеуде"),
+    "awaiting_decision": ("ждёт решения", "awaiting decision", "шешімді күтуде"),
+    "claimed": ("претензия", "claimed", "талап қойылды"),
+    "claim_settled": ("претензия закрыта", "claim settled", "талап жабылды"),
+    "disposed": ("утилизирован", "disposed", "кәдеге жаратылды"),
+    "returned_to_merchant": ("возвращён продавцу", "returned to merchant", "сатушыға қайтарылды"),
+    "shipped": ("отгружен", "shipped", "жөнелтілді"),
+    "voided": ("аннулирован", "voided", "жойылды"),
+    "expected": ("ожидается", "expected", "күтілуде"),
+    "receiving": ("приёмка", "receiving", "қабылдау"),
+    "completed": ("завершён", "completed", "аяқталды"),
+    "cancelled": ("отменён", "cancelled", "болдырылмады"),
+    "inspection": ("инспекция", "inspection", "тексеру"),
+    "repair": ("ремонт", "repair", "жөндеу"),
+    "repack": ("переупаковка", "repack", "қайта қаптау"),
+    "stock_main": ("склад: основной", "main stock", "негізгі қойма"),
+    "stock_resale": ("склад: ресейл", "resale stock", "ресейл қоймасы"),
+    "hold": ("карантин", "hold", "ұстау аймағы"),
+    "disposal": ("утилизация", "disposal", "кәдеге жарату"),
+    "return_to_merchant": ("возврат продавцу", "return to merchant", "сатушыға қайтару"),
+    "resellable_new": ("годен, новый", "resellable, new", "жарамды, жаңа"),
+    "resellable_used": ("годен, ресейл", "resellable, used", "жарамды, қолданылған"),
+    "non_returnable": ("невозвратный", "non-returnable", "қайтарылмайтын"),
+    "packaging_damaged": ("упаковка повреждена", "packaging damaged", "қаптама бүлінген"),
+    "seals_broken": ("нет пломб/бирок", "seals or tags missing", "пломба/белгі жоқ"),
+    "incomplete": ("некомплект", "incomplete", "толық емес"),
+    "documents_missing": ("нет документов", "documents missing", "құжаттар жоқ"),
+    "signs_of_use": ("следы использования", "signs of use", "қолданылған іздері"),
+    "not_working": ("не работает", "not working", "жұмыс істемейді"),
+    "wrong_item": ("не тот товар", "wrong item", "басқа тауар"),
+    "marking_mismatch": ("код маркировки не совпадает", "marking code mismatch", "таңба сәйкес емес"),
+    "receipt": ("приёмка", "receipt", "қабылдау"),
+    "putaway": ("размещение", "putaway", "орналастыру"),
+    "universal": ("универсальная", "universal", "әмбебап"),
+}
+
+M: Mapping[str, tuple[str, str, str]] = {
+    # --- errors raised by the domain and services -------------------------------------------
+    "unit.illegal_transition": (
+        "Единица в состоянии «{state}»: действие «{action}» невозможно",
+        "Unit is {state}: cannot {action}",
+        "Бірлік «{state}» күйінде: «{action}» әрекеті мүмкін емес",
+    ),
+    "unit.not_found": ("Единица {lpn} не найдена", "Unit {lpn} not found", "{lpn} бірлігі табылмады"),
+    "unit.not_in_warehouse": (
+        "Единица {lpn} уже не на складе ({state})",
+        "Unit {lpn} is no longer in the warehouse ({state})",
+        "{lpn} бірлігі қоймада жоқ ({state})",
+    ),
+    "order.illegal_transition": (
+        "Возврат в состоянии «{state}»: действие «{action}» невозможно",
+        "Return is {state}: cannot {action}",
+        "Қайтару «{state}» күйінде: «{action}» мүмкін емес",
+    ),
+    "order.cancel_with_units": (
+        "Нельзя отменить: уже принято единиц: {units}",
+        "Cannot cancel: {units} unit(s) already received",
+        "Бас тарту мүмкін емес: {units} бірлік қабылданған",
+    ),
+    "order.close_empty": (
+        "Нельзя закрыть пустую приёмку. Сканируйте товар или CMD:CANCEL",
+        "Cannot close an empty receipt. Scan a product or CMD:CANCEL",
+        "Бос қабылдауды жабу мүмкін емес. Тауарды сканерлеңіз немесе CMD:CANCEL",
+    ),
+    "order.not_found": ("Возврат {order} не найден", "Return {order} not found", "{order} қайтаруы табылмады"),
+    "order.closed": ("Возврат {number} уже закрыт", "Return {number} is closed", "{number} қайтаруы жабық"),
+    "order.external_id_taken": (
+        "Возврат {external_id} уже зарегистрирован другим продавцом",
+        "Return {external_id} is registered to another merchant",
+        "{external_id} қайтаруы басқа сатушыда тіркелген",
+    ),
+    "order.line_quantity": (
+        "Количество по строке {sku} должно быть больше нуля",
+        "Quantity of line {sku} must be positive",
+        "{sku} жолының саны нөлден көп болуы керек",
+    ),
+    "merchant.not_found": ("Продавец {merchant} не найден", "Merchant {merchant} not found", "{merchant} сатушысы табылмады"),
+    "product.not_found": ("Товар {sku} не найден", "Product {sku} not found", "{sku} тауары табылмады"),
+    "product.unknown_barcode": (
+        "Штрихкод {gtin} не найден в каталоге",
+        "Barcode {gtin} is not in the catalogue",
+        "{gtin} штрихкоды каталогта жоқ",
+    ),
+    "product.ambiguous_merchant": (
+        "Штрихкод {gtin} есть у нескольких продавцов: сканируйте код заказа",
+        "Barcode {gtin} belongs to several merchants: scan the order code",
+        "{gtin} штрихкоды бірнеше сатушыда бар: тапсырыс кодын сканерлеңіз",
+    ),
+    "grading.not_allowed": (
+        "Оценка «{grade}» не разрешена для этого товара",
+        "Grade {grade} is not allowed for this product",
+        "Бұл тауарға «{grade}» бағасы рұқсат етілмеген",
+    ),
+    "grading.refused": (
+        "Оценка «{grade}» невозможна: {checks}. Предлагается: {suggested}",
+        "Grade {grade} refused: {checks}. Suggested: {suggested}",
+        "«{grade}» бағасы мүмкін емес: {checks}. Ұсыныс: {suggested}",
+    ),
+    "rules.unknown_keys": ("Неизвестные ключи правил: {keys}", "Unknown rule keys: {keys}", "Белгісіз ереже кілттері: {keys}"),
+    "rules.invalid": ("Неверное правило: {error}", "Invalid rule: {error}", "Қате ереже: {error}"),
+    "bin.not_found": ("Ячейка {bin} не найдена", "Bin {bin} not found", "{bin} ұяшығы табылмады"),
+    "putaway.wrong_zone": (
+        "Ячейка {bin} в зоне «{zone}», нужна зона «{needed}»",
+        "Bin {bin} is in zone {zone}; this unit goes to {needed}",
+        "{bin} ұяшығы «{zone}» аймағында, «{needed}» аймағы керек",
+    ),
+    "putaway.same_bin": ("Единица уже в ячейке {bin}", "The unit is already in bin {bin}", "Бірлік {bin} ұяшығында тұр"),
+    "stock.insufficient": (
+        "Недостаточно товара (нужно {quantity})",
+        "Not enough stock (needs {quantity})",
+        "Тауар жеткіліксіз ({quantity} керек)",
+    ),
+    "stock.insufficient_in_bin": (
+        "В ячейке {bin} недостаточно товара (нужно {quantity})",
+        "Not enough stock in bin {bin} (needs {quantity})",
+        "{bin} ұяшығында тауар жеткіліксіз ({quantity} керек)",
+    ),
+    "stock.bin_required": ("Укажите ячейку", "A bin is required", "Ұяшықты көрсетіңіз"),
+    "stock.reservation_moves_no_goods": (
+        "Резерв не перемещает товар",
+        "A reservation does not move goods",
+        "Резерв тауарды жылжытпайды",
+    ),
+    "stock.quantity_positive": ("Количество должно быть больше нуля", "Quantity must be positive", "Саны нөлден көп болуы керек"),
+    "stock.quantity_non_negative": ("Количество не может быть отрицательным", "Quantity cannot be negative", "Саны теріс бола алмайды"),
+    "stock.same_bin": ("Ячейки совпадают", "Source and target bin are the same", "Ұяшықтар бірдей"),
+    "stock.adjust_below_units": (
+        "В ячейке {bin} числится единиц с LPN: {units}; сначала переместите их",
+        "Bin {bin} holds {units} unit(s) with LPNs; move them first",
+        "{bin} ұяшығында LPN бар {units} бірлік; алдымен оларды жылжытыңыз",
+    ),
+    "receipt.marking_required": (
+        "Товар {sku} маркирован: сканируйте код маркировки (DataMatrix) или CMD:NO-MARKING",
+        "{sku} is marked: scan its marking code (DataMatrix) or CMD:NO-MARKING",
+        "{sku} таңбаланған: таңбалау кодын (DataMatrix) немесе CMD:NO-MARKING сканерлеңіз",
+    ),
+    "receipt.marking_duplicate": (
+        "Этот код маркировки уже на складе (единица {lpn})",
+        "This marking code is already in the warehouse (unit {lpn})",
+        "Бұл таңбалау коды қоймада бар ({lpn} бірлігі)",
+    ),
+    "receipt.offline_lpn_invalid": ("Неверный LPN {lpn}", "Invalid LPN {lpn}", "Қате LPN {lpn}"),
+    "receipt.offline_lpn_foreign": (
+        "LPN {lpn} не из блока этой станции",
+        "LPN {lpn} is not from this station's block",
+        "{lpn} LPN осы станцияның блогынан емес",
+    ),
+    "receipt.offline_lpn_used": ("LPN {lpn} уже использован", "LPN {lpn} is already used", "{lpn} LPN қолданылған"),
+    "receipt.void_closed": (
+        "Приёмка закрыта: {lpn} нельзя удалить",
+        "Receipt is closed: {lpn} cannot be removed",
+        "Қабылдау жабық: {lpn} жою мүмкін емес",
+    ),
+    "station.required": ("Нужна станция", "A station is required", "Станция керек"),
+    "station.block_size": ("Размер блока вне диапазона: {size}", "Block size out of range: {size}", "Блок өлшемі шектен тыс: {size}"),
+    # --- scan protocol ------------------------------------------------------------------------
+    "scan.login_first": ("Сканируйте свой бейдж", "Scan your badge", "Бейджіңізді сканерлеңіз"),
+    "scan.logged_in": ("Здравствуйте, {name}. {next}", "Hello, {name}. {next}", "Сәлеметсіз бе, {name}. {next}"),
+    "scan.logged_out": ("Вы вышли", "Logged out", "Сіз шықтыңыз"),
+    "scan.badge_unknown": ("Бейдж {badge} не зарегистрирован", "Badge {badge} is not registered", "{badge} бейджі тіркелмеген"),
+    "scan.cancelled": ("Шаг отменён. {next}", "Step cancelled. {next}", "Қадам тоқтатылды. {next}"),
+    "scan.reprinted": ("Этикетка напечатана повторно", "Label reprinted", "Жапсырма қайта басылды"),
+    "scan.nothing_to_reprint": ("Нечего печатать повторно", "Nothing to reprint", "Қайта басатын ештеңе жоқ"),
+    "scan.unknown_code": (
+        "Код не распознан ({problem})",
+        "Code not recognised ({problem})",
+        "Код танылмады ({problem})",
+    ),
+    "scan.layout_warning": (
+        "Сканер печатает в русской раскладке: переключите его в режим USB-COM",
+        "The scanner types through a Cyrillic keyboard layout: switch it to USB-COM mode",
+        "Сканер кириллица орналасуымен жазады: оны USB-COM режиміне ауыстырыңыз",
+    ),
+    "scan.not_here": (
+        "Здесь это не сканируют ({what}). {next}",
+        "That does not belong here ({what}). {next}",
+        "Мұнда мұны сканерлемейді ({what}). {next}",
+    ),
+    "scan.duplicate": ("Повторное сканирование пропущено", "Repeated scan ignored", "Қайталанған сканерлеу өткізілді"),
+    "receipt.scan_order": (
+        "Сканируйте код заказа или возврата (или CMD:BLIND)",
+        "Scan the order or return code (or CMD:BLIND)",
+        "Тапсырыс немесе қайтару кодын сканерлеңіз (немесе CMD:BLIND)",
+    ),
+    "receipt.opened": (
+        "Возврат {number} ({code}): сканируйте товары",
+        "Return {number} ({code}): scan the products",
+        "{number} қайтаруы ({code}): тауарларды сканерлеңіз",
+    ),
+    "receipt.unannounced": (
+        "Заказ {code} не ожидался: создан возврат {number}. Сканируйте товары",
+        "Order {code} was not announced: return {number} created. Scan the products",
+        "{code} тапсырысы күтілмеген: {number} қайтаруы ашылды. Тауарларды сканерлеңіз",
+    ),
+    "receipt.blind_opened": (
+        "Возврат без заявки {number}: сканируйте товары",
+        "Blind return {number}: scan the products",
+        "Өтінімсіз қайтару {number}: тауарларды сканерлеңіз",
+    ),
+    "receipt.unit_added": (
+        "{lpn}: {title}. Принято: {count}",
+        "{lpn}: {title}. Received: {count}",
+        "{lpn}: {title}. Қабылданды: {count}",
+    ),
+    "receipt.closed": (
+        "Возврат {number} закрыт: {units} ед. Нет: {missing}. Лишние: {extra}",
+        "Return {number} closed: {units} unit(s). Missing: {missing}. Extra: {extra}",
+        "{number} қайтаруы жабылды: {units} бірлік. Жоқ: {missing}. Артық: {extra}",
+    ),
+    "receipt.undone": ("Единица {lpn} удалена", "Unit {lpn} removed", "{lpn} бірлігі жойылды"),
+    "receipt.nothing_to_undo": ("Удалять нечего", "Nothing to remove", "Жоятын ештеңе жоқ"),
+    "receipt.described": ("Записано: {value}", "Recorded: {value}", "Жазылды: {value}"),
+    "receipt.abandoned": ("Приёмка {number} отменена", "Receipt {number} abandoned", "{number} қабылдауы тоқтатылды"),
+    "receipt.scan_product": (
+        "Сканируйте товар или CMD:CLOSE",
+        "Scan a product or CMD:CLOSE",
+        "Тауарды немесе CMD:CLOSE сканерлеңіз",
+    ),
+    "receipt.no_marking_needed": (
+        "Отметка «нет маркировки» — сканируйте товар",
+        "No marking code: now scan the product",
+        "Таңба жоқ: енді тауарды сканерлеңіз",
+    ),
+    "lpn.scan": ("Сканируйте LPN единицы", "Scan the unit's LPN", "Бірліктің LPN кодын сканерлеңіз"),
+    "inspection.started": (
+        "{lpn}: {title}. Отметьте дефекты и оценку. Предлагается: {suggested}",
+        "{lpn}: {title}. Tick problems, then grade. Suggested: {suggested}",
+        "{lpn}: {title}. Ақауларды белгілеп, баға қойыңыз. Ұсыныс: {suggested}",
+    ),
+    "inspection.check_on": (
+        "Отмечено: {check}. Предлагается: {suggested}",
+        "Ticked: {check}. Suggested: {suggested}",
+        "Белгіленді: {check}. Ұсыныс: {suggested}",
+    ),
+    "inspection.check_off": (
+        "Снято: {check}. Предлагается: {suggested}",
+        "Unticked: {check}. Suggested: {suggested}",
+        "Алынды: {check}. Ұсыныс: {suggested}",
+    ),
+    "inspection.graded": ("{lpn}: {grade} → {zone}", "{lpn}: {grade} → {zone}", "{lpn}: {grade} → {zone}"),
+    "work.started": (
+        "{lpn}: {title}. {next}",
+        "{lpn}: {title}. {next}",
+        "{lpn}: {title}. {next}",
+    ),
+    "repair.next": ("CMD:REPAIR-DONE или CMD:REPAIR-FAILED", "CMD:REPAIR-DONE or CMD:REPAIR-FAILED", "CMD:REPAIR-DONE немесе CMD:REPAIR-FAILED"),
+    "repair.done": ("{lpn}: отремонтирован → {zone}", "{lpn}: repaired → {zone}", "{lpn}: жөнделді → {zone}"),
+    "repair.failed": ("{lpn}: ремонт невозможен → {zone}", "{lpn}: repair failed → {zone}", "{lpn}: жөндеу мүмкін емес → {zone}"),
+    "repack.next": ("Переупакуйте и сканируйте CMD:REPACKED", "Repack, then scan CMD:REPACKED", "Қайта қаптап, CMD:REPACKED сканерлеңіз"),
+    "repack.done": ("{lpn}: переупакован → {zone}", "{lpn}: repacked → {zone}", "{lpn}: қайта қапталды → {zone}"),
+    "putaway.scan_bin": ("{lpn}: сканируйте ячейку зоны «{zone}»", "{lpn}: scan a bin in {zone}", "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз"),
+    "putaway.done": ("{lpn} размещён в {bin}", "{lpn} put away in {bin}", "{lpn} {bin} ұяшығына орналастырылды"),
+    "putaway.moved": ("{lpn} перемещён в {bin}", "{lpn} moved to {bin}", "{lpn} {bin} ұяшығына жылжытылды"),
+    "unit.wrong_station": (
+        "{lpn} {state}: это не для этой станции",
+        "{lpn} is {state}: not for this station",
+        "{lpn} {state}: бұл станцияға емес",
+    ),
+}
+
+
+def _translate(value: Any, index: int) -> Any:
+    if isinstance(value, str) and value in TERMS:
+        return TERMS[value][index]
+    if isinstance(value, dict) and set(value) == set(LANGS):
+        return value[LANGS[index]]
+    return value
+
+
+def render(key: str, **params: Any) -> dict[str, str]:
+    """Render message `key` in every language; unknown keys render as the key itself."""
+    templates = M.get(key)
+    if templates is None:
+        return dict.fromkeys(LANGS, key)
+    out = {}
+    for index, lang in enumerate(LANGS):
+        values = {name: _translate(value, index) for name, value in params.items()}
+        try:
+            out[lang] = templates[index].format(**values)
+        except (KeyError, IndexError):
+            out[lang] = templates[index]
+    return out
+
+
+def term(value: str) -> dict[str, str]:
+    """A vocabulary term in every language (the value itself when unknown)."""
+    names = TERMS.get(value, (value, value, value))
+    return dict(zip(LANGS, names, strict=True))

@@ -1,0 +1,97 @@
+"""LabelSpecs for the warehouse's objects (stations render them for their printers)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from labels import layouts
+from labels.spec import LabelSpec
+from wms.db.models import Bin, Merchant, Operator, Product, ReturnOrder, Unit, Zone
+from wms.domain.grading import GradeChoice, expected_zone
+from wms.domain.prompts import term
+from wms.domain.stock import Channel
+
+
+def _grade_text(unit: Unit, lang: str) -> str | None:
+    if unit.grade is None:
+        return None
+    if unit.grade.value == "resellable":
+        choice = (
+            GradeChoice.RESELLABLE_USED
+            if unit.condition and unit.condition.value == "used"
+            else GradeChoice.RESELLABLE_NEW
+        )
+        return term(choice.value)[lang]
+    return term(unit.grade.value)[lang]
+
+
+def unit_label(session: Session, unit: Unit, lang: str = "ru") -> LabelSpec:
+    """The unit's LPN label with its grade and the zone it goes to next."""
+    product = session.get(Product, unit.product_id)
+    order = session.get(ReturnOrder, unit.return_order_id)
+    merchant = session.get(Merchant, unit.merchant_id)
+    zone = expected_zone(unit.state, unit.channel)
+    return layouts.unit_label(
+        lpn=unit.lpn,
+        sku=product.sku if product else "",
+        title=product.title if product else "",
+        grade=_grade_text(unit, lang),
+        next_zone=term(zone.value)[lang] if zone else None,
+        order_code=(order.order_code or order.number) if order else None,
+        received_on=unit.received_at.date().isoformat(),
+        merchant=merchant.code if merchant else None,
+    )
+
+
+def resale_sticker(session: Session, unit: Unit) -> LabelSpec | None:
+    """The "Ресейл −N %" sticker for a unit sold on the resale channel."""
+    if unit.channel is not Channel.RESALE:
+        return None
+    merchant = session.get(Merchant, unit.merchant_id)
+    product = session.get(Product, unit.product_id)
+    discount = merchant.resale_discount_percent if merchant else 7
+    price = None
+    if product and product.price:
+        price = f"{product.price * (100 - discount) / 100:.0f} ₸"
+    return layouts.resale_sticker(
+        lpn=unit.lpn,
+        discount_percent=discount,
+        title=product.title if product else None,
+        price=price,
+    )
+
+
+def return_slip(
+    session: Session,
+    order: ReturnOrder,
+    units: list[tuple[str, str]],
+    missing: list[str],
+    extra: list[str],
+    operator: str | None = None,
+) -> LabelSpec:
+    """The return-order slip printed when a receipt is closed."""
+    merchant = session.get(Merchant, order.merchant_id) if order.merchant_id else None
+    return layouts.return_slip(
+        order_code=order.order_code or order.number,
+        merchant=merchant.name if merchant else "—",
+        marketplace=order.marketplace.value,
+        return_type=order.return_type.value,
+        reason=order.reason.value,
+        units=[f"{lpn} {sku}" for lpn, sku in units],
+        missing=missing,
+        extra=extra,
+        closed_at=order.received_at.strftime("%Y-%m-%d %H:%M") if order.received_at else None,
+        operator=operator,
+    )
+
+
+def bin_label(session: Session, bin_: Bin, lang: str = "ru") -> LabelSpec:
+    """A bin's label with its zone."""
+    zone = session.get(Zone, bin_.zone_id)
+    kind = zone.kind.value if zone else ""
+    return layouts.bin_label(code=bin_.code, zone=kind, zone_title=term(kind)[lang])
+
+
+def badge(operator: Operator) -> LabelSpec:
+    """An operator's badge."""
+    return layouts.badge(name=operator.name, badge_code=operator.badge)

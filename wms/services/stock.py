@@ -1,0 +1,273 @@
+"""The stock of record: every change is a ledger row; levels and totals move in the same transaction.
+
+Levels change with single UPDATE/UPSERT statements that hold the row lock until commit, so
+concurrent bookings of the same key serialise on PostgreSQL without lost updates; decrements
+carry their guard in the WHERE clause, so a level can never go negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from wms.db.models import Bin, Product, StockLedgerEntry, StockLevel, StockTotal, Zone
+from wms.domain import stock as rules
+from wms.domain.errors import InsufficientStock, InvalidInput, NotFound
+from wms.domain.stock import Channel, LedgerKind, ZoneKind
+from wms.services.uow import Actor, UnitOfWork
+
+STOCK_TOPIC = "stock.changed"
+
+
+@dataclass(frozen=True)
+class StockKey:
+    """What stock is counted by (without the bin)."""
+
+    merchant_id: int
+    product_id: int
+    channel: Channel
+
+
+@dataclass(frozen=True)
+class TotalSnapshot:
+    """Sellable totals of one key right after a change."""
+
+    on_hand: int
+    reserved: int
+    version: int
+
+    @property
+    def available(self) -> int:
+        """Available to sell."""
+        return rules.available(self.on_hand, self.reserved)
+
+
+def _insert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert
+
+
+def zone_kind_of_bin(session: Session, bin_id: int) -> ZoneKind:
+    """The zone kind a bin belongs to."""
+    kind = session.execute(
+        sa.select(Zone.kind).join(Bin, Bin.zone_id == Zone.id).where(Bin.id == bin_id)
+    ).scalar_one_or_none()
+    if kind is None:
+        raise NotFound("bin.not_found", bin=str(bin_id))
+    return kind
+
+
+def _change_level(session: Session, now: Any, key: StockKey, bin_id: int, delta: int) -> None:
+    if delta == 0:
+        return
+    where = (
+        StockLevel.merchant_id == key.merchant_id,
+        StockLevel.product_id == key.product_id,
+        StockLevel.channel == key.channel,
+        StockLevel.bin_id == bin_id,
+    )
+    if delta < 0:
+        stmt = (
+            sa.update(StockLevel)
+            .where(*where, StockLevel.quantity >= -delta)
+            .values(quantity=StockLevel.quantity + delta, updated_at=now)
+            .returning(StockLevel.quantity)
+        )
+        if session.execute(stmt).scalar_one_or_none() is None:
+            raise InsufficientStock("stock.insufficient_in_bin", bin=str(bin_id), quantity=-delta)
+        return
+    insert = _insert(session)
+    stmt = insert(StockLevel).values(
+        merchant_id=key.merchant_id,
+        product_id=key.product_id,
+        channel=key.channel,
+        bin_id=bin_id,
+        quantity=delta,
+        updated_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["merchant_id", "product_id", "channel", "bin_id"],
+        set_={"quantity": StockLevel.quantity + delta, "updated_at": now},
+    )
+    session.execute(stmt)
+
+
+def _change_total(
+    session: Session, now: Any, key: StockKey, on_hand: int, reserved: int
+) -> TotalSnapshot:
+    where = (
+        StockTotal.merchant_id == key.merchant_id,
+        StockTotal.product_id == key.product_id,
+        StockTotal.channel == key.channel,
+    )
+    returning = (StockTotal.on_hand, StockTotal.reserved, StockTotal.version)
+    values = {
+        "on_hand": StockTotal.on_hand + on_hand,
+        "reserved": StockTotal.reserved + reserved,
+        "version": StockTotal.version + 1,
+        "updated_at": now,
+    }
+    if on_hand < 0 or reserved != 0:
+        # Guards: on hand never below reserved, reserved never below zero.
+        guard = (StockTotal.on_hand + on_hand) >= (StockTotal.reserved + reserved)
+        stmt = (
+            sa.update(StockTotal)
+            .where(*where, guard, (StockTotal.reserved + reserved) >= 0)
+            .values(**values)
+            .returning(*returning)
+        )
+        row = session.execute(stmt).one_or_none()
+        if row is None:
+            raise InsufficientStock("stock.insufficient", quantity=abs(on_hand or reserved))
+        return TotalSnapshot(*row)
+    insert = _insert(session)
+    stmt = insert(StockTotal).values(
+        merchant_id=key.merchant_id,
+        product_id=key.product_id,
+        channel=key.channel,
+        on_hand=on_hand,
+        reserved=0,
+        version=1,
+        updated_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["merchant_id", "product_id", "channel"], set_=values
+    ).returning(*returning)
+    return TotalSnapshot(*session.execute(stmt).one())
+
+
+def book(
+    uow: UnitOfWork,
+    actor: Actor,
+    key: StockKey,
+    kind: LedgerKind,
+    *,
+    bin_id: int | None = None,
+    quantity: int = 0,
+    reserved_delta: int = 0,
+    unit_id: int | None = None,
+    reference: str | None = None,
+    reason: str | None = None,
+) -> TotalSnapshot | None:
+    """Write one ledger row and move the level and the sellable total with it."""
+    if quantity and bin_id is None:
+        raise InvalidInput("stock.bin_required")
+    if kind in rules.RESERVATION_KINDS and quantity:
+        raise InvalidInput("stock.reservation_moves_no_goods")
+    session, now = uow.session, uow.now()
+    snapshot = None
+    sellable_delta = 0
+    if quantity:
+        assert bin_id is not None
+        _change_level(session, now, key, bin_id, quantity)
+        if zone_kind_of_bin(session, bin_id) in rules.SELLABLE_ZONES:
+            sellable_delta = quantity
+    if sellable_delta or reserved_delta:
+        snapshot = _change_total(session, now, key, sellable_delta, reserved_delta)
+    session.add(
+        StockLedgerEntry(
+            merchant_id=key.merchant_id,
+            product_id=key.product_id,
+            channel=key.channel,
+            bin_id=bin_id,
+            kind=kind,
+            quantity=quantity,
+            reserved_delta=reserved_delta,
+            unit_id=unit_id,
+            reference=reference,
+            reason=reason,
+            actor=actor.name,
+            created_at=now,
+        )
+    )
+    if snapshot is not None:
+        _queue_push(uow, key, snapshot)
+    return snapshot
+
+
+def _queue_push(uow: UnitOfWork, key: StockKey, snap: TotalSnapshot) -> None:
+    # The absolute available quantity and the total's version travel together; the sync worker
+    # coalesces by key and never sends a lower version after a higher one.
+    uow.outbox(
+        STOCK_TOPIC,
+        f"stock:{key.merchant_id}:{key.product_id}:{key.channel.value}",
+        {
+            "merchant_id": key.merchant_id,
+            "product_id": key.product_id,
+            "channel": key.channel.value,
+            "on_hand": snap.on_hand,
+            "reserved": snap.reserved,
+            "available": snap.available,
+            "version": snap.version,
+        },
+    )
+
+
+def move(
+    uow: UnitOfWork,
+    actor: Actor,
+    key: StockKey,
+    from_bin: int,
+    to_bin: int,
+    quantity: int,
+    *,
+    unit_id: int | None = None,
+    reference: str | None = None,
+) -> None:
+    """Move goods between bins as two ledger rows (lower bin id first to avoid deadlocks)."""
+    if quantity <= 0:
+        raise InvalidInput("stock.quantity_positive")
+    if from_bin == to_bin:
+        raise InvalidInput("stock.same_bin")
+    legs = sorted([(from_bin, -quantity), (to_bin, quantity)])
+    # A shortage raises InsufficientStock and the caller's transaction rolls back both legs.
+    for bin_id, qty in legs:
+        book(
+            uow,
+            actor,
+            key,
+            LedgerKind.MOVE,
+            bin_id=bin_id,
+            quantity=qty,
+            unit_id=unit_id,
+            reference=reference,
+        )
+
+
+def level_in_bin(session: Session, key: StockKey, bin_id: int) -> int:
+    """Quantity of a key in one bin."""
+    qty = session.execute(
+        sa.select(StockLevel.quantity).where(
+            StockLevel.merchant_id == key.merchant_id,
+            StockLevel.product_id == key.product_id,
+            StockLevel.channel == key.channel,
+            StockLevel.bin_id == bin_id,
+        )
+    ).scalar_one_or_none()
+    return qty or 0
+
+
+def total(session: Session, key: StockKey) -> TotalSnapshot:
+    """Sellable totals of a key (zeros when never booked)."""
+    row = session.execute(
+        sa.select(StockTotal.on_hand, StockTotal.reserved, StockTotal.version).where(
+            StockTotal.merchant_id == key.merchant_id,
+            StockTotal.product_id == key.product_id,
+            StockTotal.channel == key.channel,
+        )
+    ).one_or_none()
+    return TotalSnapshot(*row) if row else TotalSnapshot(0, 0, 0)
+
+
+def product_key(session: Session, product_id: int, channel: Channel) -> StockKey:
+    """The stock key of a product in a channel."""
+    product = session.get(Product, product_id)
+    if product is None:
+        raise NotFound("product.not_found", sku=str(product_id))
+    return StockKey(product.merchant_id, product.id, channel)

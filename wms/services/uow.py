@@ -1,0 +1,134 @@
+"""Unit of work: one transaction, audit events and outbox rows written inside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
+from wms.db.base import utcnow
+from wms.db.models import AuditEvent, OutboxMessage
+from wms.db.session import Database
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an operator at a station, a dashboard user, an integration client, the system."""
+
+    name: str
+    kind: str = "system"  # operator | user | integration | station | system
+    operator_id: int | None = None
+    station_id: int | None = None
+    user_id: int | None = None
+    #: Set when the actor may only touch one merchant's goods.
+    merchant_id: int | None = None
+    role: str | None = None
+
+    def may_access(self, merchant_id: int | None) -> bool:
+        """Whether the actor's merchant scope covers this merchant."""
+        return self.merchant_id is None or self.merchant_id == merchant_id
+
+
+SYSTEM = Actor("system")
+
+
+class UnitOfWork:
+    """A session and its transaction; leaving without `commit()` rolls everything back."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+        self._session: Session | None = None
+        self.committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self.db.sessions()
+        self.committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        if not self.committed:
+            self._session.rollback()
+        self._session.close()
+        self._session = None
+
+    @property
+    def session(self) -> Session:
+        """The open session (only inside `with uow:`)."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its `with` block")
+        return self._session
+
+    def now(self) -> datetime:
+        """The time of this transaction's clock."""
+        return self.clock()
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        self.session.commit()
+        self.committed = True
+
+    def rollback(self) -> None:
+        """Throw away everything done so far and keep the unit of work usable."""
+        self.session.rollback()
+
+    def audit(
+        self,
+        entity: str,
+        entity_id: int,
+        action: str,
+        actor: Actor,
+        *,
+        from_state: str | None = None,
+        to_state: str | None = None,
+        **payload: Any,
+    ) -> None:
+        """Record who did what to which object."""
+        self.session.add(
+            AuditEvent(
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                operator_id=actor.operator_id,
+                station_id=actor.station_id,
+                actor=actor.name,
+                payload=payload,
+                created_at=self.now(),
+            )
+        )
+
+    def outbox(self, topic: str, key: str, payload: dict[str, Any]) -> None:
+        """Queue a side effect to be delivered after commit by a worker."""
+        now = self.now()
+        self.session.add(
+            OutboxMessage(topic=topic, key=key, payload=payload, created_at=now, available_at=now)
+        )
+
+
+def execute(
+    db: Database,
+    fn: Callable[Concatenate[UnitOfWork, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run one use case in its own transaction and commit it."""
+    with UnitOfWork(db) as uow:
+        result = fn(uow, *args, **kwargs)
+        uow.commit()
+        return result

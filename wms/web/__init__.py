@@ -1,0 +1,1 @@
+"""HTTP layer: parse → call a service → serialise. Never commits, never calls a marketplace."""

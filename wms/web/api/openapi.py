@@ -1,0 +1,126 @@
+"""The OpenAPI 3.1 document, generated from the pydantic schemas of the registered endpoints."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import jsonify
+from pydantic import BaseModel
+
+from wms.web.api import bp
+from wms.web.api.routing import ROUTES, RouteDoc
+from wms.web.auth import PUBLIC, Access
+
+REF = "#/components/schemas/{model}"
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+        }
+    },
+}
+
+
+def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template=REF)
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _security(access: Access) -> list[dict[str, list[str]]]:
+    schemes = []
+    if "station" in access.kinds:
+        schemes.append({"stationToken": []})
+    if "integration" in access.kinds:
+        schemes.append({"integrationToken": []})
+    if "user" in access.kinds:
+        schemes.append({"dashboardSession": []})
+    return schemes
+
+
+def _parameters(route: RouteDoc, path: str, components: dict[str, Any]) -> list[dict[str, Any]]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if kind == "int" else "string"}}
+        for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", route.rule)
+    ]
+    if route.query is not None:
+        schema = route.query.model_json_schema()
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    return params
+
+
+def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": route.summary,
+        "tags": [route.tag],
+        "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.rule.lower()).strip('_')}",
+        "security": _security(route.access),
+        "responses": {
+            "400": {"description": "bad request", "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}},
+            "401": {"description": "not authenticated"},
+            "403": {"description": "not allowed"},
+            "422": {"description": "invalid values", "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}},
+        },
+    }
+    params = _parameters(route, route.rule, components)
+    if params:
+        op["parameters"] = params
+    if route.body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema(route.body, components)}}}
+    elif route.multipart:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"photo": {"type": "string", "format": "binary"}}}}},
+        }
+    if route.status == 204 or route.response is None:
+        op["responses"][str(route.status)] = {"description": "done"}
+    else:
+        op["responses"][str(route.status)] = {
+            "description": "ok",
+            "content": {"application/json": {"schema": _schema(route.response, components)}},
+        }
+    return op
+
+
+def build_document() -> dict[str, Any]:
+    """Assemble the OpenAPI document from every registered endpoint."""
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.rule)
+        paths.setdefault(path, {})[route.method.lower()] = _operation(route, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Returns WMS API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "stationToken": {"type": "http", "scheme": "bearer", "description": "station token (st_…)"},
+                "integrationToken": {"type": "http", "scheme": "bearer", "description": "integration token (it_…)"},
+                "dashboardSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }
+
+
+def openapi_json() -> Any:
+    """Serve the document (public: it describes the API and holds no data)."""
+    return jsonify(build_document())
+
+
+openapi_json.wms_access = PUBLIC  # type: ignore[attr-defined]
+bp.add_url_rule("/openapi.json", view_func=openapi_json, methods=["GET"])
