@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import Connection
 
 import wms.db.models  # noqa: F401  (registers every table on the metadata)
-from wms.db.base import Base
+from wms.db.base import Base, UTCDateTime
 from wms.db.session import make_engine
 from wms.settings import load_settings
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    # Render our column types as plain SQLAlchemy types so migrations never import app code.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, sa.JSON):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
 
 
 def _configure(connection: Connection) -> None:
@@ -22,6 +35,7 @@ def _configure(connection: Connection) -> None:
         compare_server_default=True,
         # SQLite cannot ALTER most things; batch mode recreates the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
+        render_item=_render_item,
     )
 
 

@@ -49,3 +49,23 @@ def check_cmd() -> None:
     finally:
         engine.dispose()
     click.echo("no drift: database at head, models match the migrations")
+
+
+@db_group.command("revision")
+@click.argument("message")
+@click.option("--rev-id", help="revision id (default: random)")
+def revision_cmd(message: str, rev_id: str | None) -> None:
+    """Draft a migration from the model changes (review and edit it by hand before committing)."""
+    import tempfile
+
+    import sqlalchemy as sa
+    from alembic import command
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = sa.create_engine(f"sqlite:///{tmp}/draft.sqlite")
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            command.revision(
+                migrate.alembic_config(conn), message=message, autogenerate=True, rev_id=rev_id
+            )
+        engine.dispose()

@@ -42,7 +42,7 @@ def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
     unit.bin_id = bin_.id
     unit.putaway_at = uow.now()
     key = stock.StockKey(unit.merchant_id, unit.product_id, channel)
-    stock.book(
+    snapshot = stock.book(
         uow,
         actor,
         key,
@@ -52,6 +52,7 @@ def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
         unit_id=unit.id,
         reference=unit.lpn,
     )
+    unit.putaway_version = snapshot.version if snapshot else None
     return unit
 
 

@@ -120,3 +120,29 @@ class LpnBlock(CreatedAt, Base):
     station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"), index=True)
     first_number: Mapped[int] = mapped_column(sa.BigInteger)
     last_number: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class JobHeartbeat(Base):
+    """Last sign of life of a background worker (the dashboard warns when it goes stale)."""
+
+    __tablename__ = "job_heartbeats"
+
+    name: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    info: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FeedFetch(CreatedAt, Base):
+    """One fetch of a merchant's Kaspi price-list feed: when Kaspi last saw which quantities."""
+
+    __tablename__ = "feed_fetches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("marketplace_accounts.id"))
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    offers: Mapped[int] = mapped_column(default=0)
+    bytes: Mapped[int] = mapped_column(default=0)
+    status: Mapped[int] = mapped_column(default=200)
+
+    __table_args__ = (sa.Index("ix_feed_fetches_account_created", "account_id", "created_at"),)

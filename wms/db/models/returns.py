@@ -114,6 +114,10 @@ class Unit(CreatedAt, Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     graded_at: Mapped[datetime | None]
     putaway_at: Mapped[datetime | None]
+    #: Version of the stock total the putaway produced; the sync worker sets `reintegrated_at`
+    #: once a marketplace confirmed a quantity of that version or newer (reintegration speed).
+    putaway_version: Mapped[int | None]
+    reintegrated_at: Mapped[datetime | None]
     #: When the unit reached a terminal state (processing time ends).
     terminal_at: Mapped[datetime | None]
     #: When the current state was entered (age in the backlog, SLA).
