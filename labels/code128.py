@@ -44,9 +44,9 @@ def plan(data: str) -> list[Segment]:
     pos = 0
     for match in _DIGIT_RUNS.finditer(data):
         start, end = match.span()
-        at_edge = start == 0 or end == len(data)
-        # Switching to C and back costs two symbols, at an edge one: only then does C pay off.
-        if len(match.group()) < (4 if at_edge else 6):
+        edges = (start == 0) + (end == len(data))
+        # Entering and leaving C cost a symbol each (a start code is free): C must save more.
+        if len(match.group()) < (6, 4, 2)[edges]:
             continue
         odd = (end - start) % 2
         _add(segments, "B", data[pos : start + odd])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from labels.spec import LabelSpecError
 
@@ -85,6 +85,7 @@ def encode(data: str, *, gs1: bool = True) -> Matrix:
     return _symbol(_place(stream, size), size)
 
 
+@lru_cache(maxsize=64)  # layout and rendering both ask for the same code
 def symbol_side(data: str, *, gs1: bool = True) -> int:
     """Modules per side of the symbol `encode` would produce, without building it."""
     return symbol_size(len(ascii_codewords(check(data), gs1=gs1))).side
@@ -169,13 +170,16 @@ def _generator(degree: int) -> tuple[int, ...]:
 
 
 def _reed_solomon(data: Sequence[int], degree: int) -> list[int]:
-    gen = _generator(degree)
+    exp, log = _gf_tables()
+    gen_logs = [log[coef] for coef in _generator(degree)]  # no zero coefficients
     rem = [0] * degree
     for value in data:
         factor = value ^ rem[0]
         rem = rem[1:] + [0]
-        for i in range(degree):
-            rem[i] ^= _gf_mul(gen[i], factor)
+        if factor:
+            shift = log[factor]
+            for i, gen_log in enumerate(gen_logs):
+                rem[i] ^= exp[shift + gen_log]
     return rem
 
 

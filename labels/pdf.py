@@ -136,11 +136,20 @@ def _matrix(canvas: Canvas, page_height: float, matrix: Matrix) -> None:
         x = matrix.x + matrix.size - side
     elif matrix.align is Align.CENTER:
         x = matrix.x + (matrix.size - side) / 2
-    x, top = _snap(x), _snap(matrix.y)
-    for r, row in enumerate(rows):
-        y = page_height - top - (r + 1) * module
-        for start, length in _runs(row):
-            canvas.rect((x + start * module) * mm, y * mm, length * module * mm, module * mm, 0, 1)
+    bottom = page_height - _snap(matrix.y) - side
+    # One filled path in module units: thousands of rect() calls would dominate render time.
+    last = len(rows) - 1
+    path = [
+        f"{start} {last - r} {length} 1 re"
+        for r, row in enumerate(rows)
+        for start, length in _runs(row)
+    ]
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.translate(_snap(x) * mm, bottom * mm)
+    canvas.scale(module * mm, module * mm)
+    canvas.addLiteral("\n".join(path) + "\nf")
+    canvas.restoreState()
 
 
 def _runs(row: Sequence[bool]) -> list[tuple[int, int]]:

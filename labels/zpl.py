@@ -9,6 +9,8 @@ resident scalable font 0, so LPNs stay readable even on a printer without the TT
 
 from __future__ import annotations
 
+import re
+
 from labels import code128, datamatrix, templates
 from labels.scene import (
     LINE_PITCH,
@@ -31,6 +33,7 @@ FONT_ALIAS = "1"
 # The printer's font cannot be measured here; estimates carry a margin so text never spills.
 ESTIMATE_MARGIN = 1.05
 _JUSTIFY = {Align.CENTER: "C", Align.RIGHT: "R"}
+_NEEDS_HEX = re.compile(r"[\^~_\x00-\x1f\x7f-\x9f]")
 _START = {"B": ">:", "C": ">;"}
 _SWITCH = {"B": ">6", "C": ">5"}
 
@@ -107,20 +110,12 @@ def _field(
 
 def escape(text: str) -> tuple[str, bool]:
     """Field data safe inside `^FD…^FS`: `^ ~ _` and control characters as `^FH` hex (`_5E`)."""
-    out: list[str] = []
-    hexed = False
-    for char in text:
-        if char in "^~_" or _is_control(char):
-            out.append("".join(f"_{byte:02X}" for byte in char.encode("utf-8")))
-            hexed = True
-        else:
-            out.append(char)
-    return "".join(out), hexed
+    escaped = _NEEDS_HEX.sub(_hex, text)
+    return escaped, escaped != text
 
 
-def _is_control(char: str) -> bool:
-    code = ord(char)
-    return code < 0x20 or 0x7F <= code <= 0x9F
+def _hex(match: re.Match[str]) -> str:
+    return "".join(f"_{byte:02X}" for byte in match.group().encode("utf-8"))
 
 
 def _bars(bars: Bars, grid: _Grid) -> list[str]:

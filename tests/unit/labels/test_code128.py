@@ -15,7 +15,8 @@ ALLOWED = "".join(c for c in map(chr, range(0x20, 0x7F)) if c not in "^~>")
     [
         ("LPN0000000123", [("B", "LPN"), ("C", "0000000123")]),
         ("0000000123", [("C", "0000000123")]),
-        ("123", [("B", "123")]),
+        ("00", [("C", "00")]),
+        ("123", [("B", "1"), ("C", "23")]),  # as wide as B only; reportlab does the same
         ("12345", [("B", "1"), ("C", "2345")]),
         ("A1234B", [("B", "A1234B")]),  # a run of 4 in the middle does not pay for two switches
         ("A123456B", [("B", "A"), ("C", "123456"), ("B", "B")]),
