@@ -1,0 +1,1 @@
+"""Local emulators of the marketplace APIs: real HTTP servers with limits, errors and faults."""
