@@ -124,23 +124,21 @@ class PrintQueue:
 
     def _work(self) -> None:
         self.refresh_status()
-        while True:
+        while not self._stopping:
             with self._cond:
-                if not self._jobs:
-                    self._cond.wait(self.idle_poll_seconds)
-                if self._stopping:
-                    return
+                # wait_for checks first: a stop() that came while we were printing is not missed.
+                self._cond.wait_for(lambda: self._jobs or self._stopping, self.idle_poll_seconds)
                 has_jobs = bool(self._jobs)
+            if self._stopping:
+                return
             if not has_jobs:
                 self.refresh_status()  # keeps the UI honest about paper out while idle
-            elif not self.work_once():
+            elif self.work_once():
                 with self._cond:
-                    self._cond.wait(self.retry_seconds)
-                    if self._stopping:
-                        return
+                    self._cond.notify_all()  # wake wait_idle()
             else:
                 with self._cond:
-                    self._cond.notify_all()
+                    self._cond.wait_for(lambda: self._stopping, self.retry_seconds)
 
     def _set_status(self, status: PrinterStatus) -> None:
         changed = status.state is not self._status.state

@@ -1,0 +1,449 @@
+"""The station core: scan → journal → send or queue → prompt → print → sound; replay; heartbeat."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from labels.layouts import unit_label
+from labels.spec import LabelSpec, LabelSpecError
+from stations import messages
+from stations.client import (
+    RequestRejected,
+    ScanResponse,
+    ServerUnreachable,
+    StationClient,
+    Unauthorized,
+)
+from stations.codes import is_marking_code, is_product_code
+from stations.journal import Journal, JournalEntry, JournalError
+from stations.printers import Printer, PrinterState, PrinterStatus, PrintQueue, open_printer
+from stations.printers.render import RenderError
+from stations.scanners import Deduper, Scan, Scanner, open_scanner
+from stations.settings import Role, StationSettings
+from stations.ui import Screen, View, make_view
+
+log = logging.getLogger(__name__)
+
+REPLAY_BACKOFF = (0.5, 10.0)
+# The heartbeat enum on the server; our finer printer states map onto it.
+HEARTBEAT_PRINTER = {PrinterState.RIBBON_OUT: "paper_out", PrinterState.NOT_READY: "offline"}
+
+
+class Station:
+    """One station: owns the journal, print queue and threads; scanner/printer/client injectable."""
+
+    def __init__(
+        self,
+        settings: StationSettings,
+        *,
+        scanner: Scanner,
+        printer: Printer,
+        client: StationClient,
+        journal: Journal,
+        view: View,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.scanner = scanner
+        self.client = client
+        self.journal = journal
+        self.view = view
+        self.role = Role(journal.get_meta("role") or settings.station.role)
+        self.language = journal.get_meta("language") or settings.station.language
+        self.prints = PrintQueue(
+            printer, retry_seconds=settings.printer.retry_seconds, on_status=self._printer_changed
+        )
+        self._clock = clock
+        self._dedupe = Deduper(settings.scanner.dedupe_seconds)
+        self._send_lock = threading.Lock()
+        self._screen_lock = threading.Lock()
+        self._online = False
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._scans: queue.Queue[Scan] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self.screen = Screen(role=self.role.value, language=self.language)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: StationSettings,
+        *,
+        scanner: Scanner | None = None,
+        printer: Printer | None = None,
+        client: StationClient | None = None,
+        journal: Journal | None = None,
+        view: View | None = None,
+    ) -> Station:
+        """Build a station from settings; anything passed in replaces what settings describe."""
+        s = settings.station
+        return cls(
+            settings,
+            scanner=scanner or open_scanner(settings.scanner.url, settings.scanner),
+            printer=printer or open_printer(settings.printer.url, settings.printer),
+            client=client
+            or StationClient(s.server_url, s.token, timeout=s.request_timeout_seconds),
+            journal=journal or Journal(s.journal_path),
+            view=view or make_view(),
+        )
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    def connect(self) -> bool:
+        """Ask the server who we are (API version, role, language); False when unreachable."""
+        try:
+            me = self.client.me()
+        except ServerUnreachable as exc:
+            log.warning("server unreachable at start, working offline: %s", exc)
+            self._set_online(False)
+            return False
+        station = me.get("station") or {}
+        if station.get("role") in Role.__members__.values():
+            self.role = Role(station["role"])
+            self.journal.set_meta("role", self.role.value)
+        if station.get("language") and "language" not in self.settings.station.model_fields_set:
+            self.language = str(station["language"])
+            self.journal.set_meta("language", self.language)
+        self._set_online(True)
+        self._update(role=self.role.value, language=self.language)
+        self.top_up_lpns()
+        return True
+
+    def start(self) -> None:
+        """Start the print queue, scanner reader, replayer and heartbeat threads."""
+        self.prints.start()
+        for name, target in (
+            ("scanner", self._read_scanner),
+            ("replayer", self._replay_loop),
+            ("heartbeat", self._heartbeat_loop),
+        ):
+            thread = threading.Thread(target=target, name=f"station-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        queued = self.journal.backlog()
+        self._update(prompt=messages.say("ready", self.language), queued=queued)
+        self.view.show(self.screen, None)
+
+    def run(self) -> None:
+        """Handle scans until `stop()` (the main thread's loop)."""
+        while not self._stop.is_set():
+            try:
+                scan = self._scans.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.handle_scan(scan)
+
+    def stop(self) -> None:
+        """Stop every thread and release the devices."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.prints.stop()
+        self.scanner.close()
+
+    # -- one scan ----------------------------------------------------------------------------
+
+    def handle_scan(self, scan: Scan) -> None:
+        """Journal the scan, then send it live or handle it offline."""
+        if self._dedupe.is_duplicate(scan.code, self._clock()):
+            log.info("double read of %r ignored", scan.code)
+            return
+        entry = self.journal.record(scan.code, scan.symbology, scan.scanned_at)
+        self._update(last_code=scan.code)
+        with self._send_lock:
+            first = self.journal.first_pending()
+            # Live only when nothing older waits: the server must see scans in order.
+            live = self._online and first is not None and first.seq == entry.seq
+            if live and self._send_live(entry):
+                return
+        self._handle_offline(entry)
+
+    def _send_live(self, entry: JournalEntry) -> bool:
+        try:
+            response = self.client.scan(entry.payload(offline=False))
+        except ServerUnreachable as exc:
+            self.journal.note_attempt(entry.event_id, str(exc))
+            self._set_online(False)
+            return False
+        except Unauthorized as exc:
+            self.journal.note_attempt(entry.event_id, str(exc))
+            self._tell("error", messages.say("token_refused", self.language), "error")
+            return True
+        except RequestRejected as exc:
+            self.journal.mark_failed(entry.event_id, f"{exc.code}: {exc.message}")
+            self._tell("error", messages.say("rejected", self.language, error=exc.message), "error")
+            self._wake.set()  # the replayer reports it to the exceptions queue
+            return True
+        self.journal.mark_sent(entry.event_id, response.to_json())
+        self._present(response)
+        return True
+
+    def _handle_offline(self, entry: JournalEntry) -> None:
+        queued = self.journal.backlog()
+        self._wake.set()
+        if self.role is Role.RECEIPT and is_product_code(entry.code, entry.symbology):
+            self._offline_unit(entry, queued)
+        elif entry.code == "CMD:REPRINT" and self.prints.reprint_last():
+            self.journal.mark_printed_locally(entry.event_id)
+            self._tell("offline", messages.say("offline_reprint", self.language), "ok", queued)
+        else:
+            text = messages.say("offline_queued", self.language, queued=queued)
+            self._tell("offline", text, "attention", queued)
+
+    def _offline_unit(self, entry: JournalEntry, queued: int) -> None:
+        lpn = self.journal.assign_lpn(entry.event_id)
+        if lpn is None:
+            text = messages.say("offline_no_lpn", self.language, queued=queued)
+            self._tell("error", text, "error", queued)
+            return
+        problem = self._print(self.offline_label(entry, lpn))
+        self.journal.mark_printed_locally(entry.event_id)
+        text = messages.say("offline_unit", self.language, lpn=lpn, queued=queued)
+        self._tell("offline", text, "ok", queued, warnings=(problem,) if problem else ())
+
+    def offline_label(self, entry: JournalEntry, lpn: str) -> LabelSpec:
+        """The unit label the station prints by itself: LPN, GTIN, date; the rest comes later."""
+        gtin = entry.code[2:16] if is_marking_code(entry.code) else entry.code
+        return unit_label(
+            lpn=lpn,
+            sku=gtin,
+            title=messages.say("offline_label_title", self.language),
+            received_on=date.today().isoformat(),
+        )
+
+    def _present(self, response: ScanResponse) -> None:
+        problems = [p for spec in response.print if (p := self._print_dict(spec))]
+        context = response.context
+        self._tell(
+            response.result,
+            response.text(self.language),
+            response.sound,
+            operator=_name(context.get("operator")),
+            step=str(context["step"]) if context.get("step") else None,
+            work=_work_item(context),
+            warnings=tuple(str(w) for w in context.get("warnings") or ()) + tuple(problems),
+        )
+
+    def _print_dict(self, raw: Any) -> str | None:
+        try:
+            spec = LabelSpec.from_dict(raw)
+        except LabelSpecError as exc:
+            log.error("server sent a bad label spec: %s", exc)
+            return messages.say("label_failed", self.language, error=exc)
+        return self._print(spec)
+
+    def _print(self, spec: LabelSpec) -> str | None:
+        try:
+            self.prints.submit(spec)
+        except RenderError as exc:
+            log.error("%s", exc)
+            return messages.say("label_failed", self.language, error=exc)
+        return None
+
+    # -- replay ------------------------------------------------------------------------------
+
+    def replay_once(self) -> bool:
+        """Send the oldest pending event; True if it reached a verdict (sent or failed)."""
+        with self._send_lock:
+            entry = self.journal.first_pending()
+            if entry is None:
+                return False
+            try:
+                response = self.client.scan(entry.payload(offline=True))
+            except ServerUnreachable as exc:
+                self.journal.note_attempt(entry.event_id, str(exc))
+                self._set_online(False)
+                return False
+            except Unauthorized as exc:
+                self.journal.note_attempt(entry.event_id, str(exc))
+                self._tell("error", messages.say("token_refused", self.language), "error")
+                return False
+            except RequestRejected as exc:
+                self._replay_failed(entry, f"{exc.code}: {exc.message}", None)
+                return True
+            self._set_online(True)
+            self._settle_replayed(entry, response)
+        return True
+
+    def _settle_replayed(self, entry: JournalEntry, response: ScanResponse) -> None:
+        server_lpn = _unit_lpn(response.context)
+        mismatch = bool(entry.lpn and server_lpn and server_lpn != entry.lpn)
+        if response.result == "error":
+            self._replay_failed(entry, f"error: {response.text('en')}", response)
+        elif mismatch:
+            self._replay_failed(entry, f"lpn_mismatch: printed {entry.lpn}, server {server_lpn}",
+                                response)  # fmt: skip
+        else:
+            self.journal.mark_sent(entry.event_id, response.to_json())
+        # Labels the station already printed offline are not printed twice, unless wrong.
+        if not entry.printed_locally or mismatch:
+            for spec in response.print:
+                self._print_dict(spec)
+        self._update(queued=self.journal.backlog())
+        self.view.show(self.screen, None)
+
+    def _replay_failed(
+        self, entry: JournalEntry, error: str, response: ScanResponse | None
+    ) -> None:
+        self.journal.mark_failed(entry.event_id, error, response.to_json() if response else None)
+        log.error("replay of %s (%r) failed: %s", entry.event_id, entry.code, error)
+        text = messages.say("replay_failed", self.language, code=entry.code, error=error)
+        self._tell("error", text, "error", self.journal.backlog())
+
+    def report_failures(self) -> None:
+        """Send failed events to the server's exception queue (kept until it accepts)."""
+        for entry in self.journal.unreported_failures():
+            code, _, detail = (entry.error or "failed").partition(": ")
+            try:
+                self.client.report_exception(
+                    event_id=entry.event_id, code=entry.code, error=code, detail=detail
+                )
+            except ServerUnreachable:
+                return
+            except RequestRejected as exc:
+                log.error("exception report for %s refused: %s", entry.event_id, exc)
+                continue
+            self.journal.mark_reported(entry.event_id)
+
+    def _replay_loop(self) -> None:
+        delay = REPLAY_BACKOFF[0]
+        while not self._stop.is_set():
+            progressed = self.replay_once()
+            if self._online:
+                self.report_failures()
+            if progressed:
+                delay = REPLAY_BACKOFF[0]
+                continue
+            # Idle or offline: wait for a new scan, the heartbeat, or the backoff.
+            self._wake.wait(delay if self.journal.backlog() else 5.0)
+            self._wake.clear()
+            delay = min(delay * 2, REPLAY_BACKOFF[1])
+
+    # -- heartbeat, LPN blocks, devices ------------------------------------------------------
+
+    def heartbeat_once(self) -> None:
+        """Tell the server we are alive; the answer doubles as the online probe."""
+        printer = self.prints.status.state
+        try:
+            self.client.heartbeat(
+                queued=self.journal.backlog(),
+                scanner=self.scanner.state.value,
+                printer=HEARTBEAT_PRINTER.get(printer, printer.value),
+            )
+        except ServerUnreachable:
+            self._set_online(False)
+            return
+        except RequestRejected as exc:
+            log.error("heartbeat refused: %s", exc)
+            return
+        self._set_online(True)
+        self.top_up_lpns()
+
+    def top_up_lpns(self) -> None:
+        """Reserve a new LPN block while online when the stock falls below the low-water mark."""
+        if self.role is not Role.RECEIPT:
+            return
+        left = self.journal.lpns_left()
+        if left < self.settings.station.lpn_low_water:
+            try:
+                first, last = self.client.lpn_block()
+                left += self.journal.add_lpn_block(first, last)
+                log.info("reserved LPN block %s..%s", first, last)
+            except (ServerUnreachable, RequestRejected, JournalError, KeyError, ValueError) as exc:
+                log.error("could not reserve an LPN block: %s", exc)
+        self._update(lpns_left=left)
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stop.wait(self.settings.station.heartbeat_seconds):
+            self.heartbeat_once()
+
+    def _read_scanner(self) -> None:
+        # Its own thread so byte timing (frame gap) is measured while the main loop waits on HTTP.
+        state = None
+        while not self._stop.is_set():
+            scan = self.scanner.read(0.2)
+            if scan is not None:
+                self._scans.put(scan)
+            if self.scanner.state != state:
+                state = self.scanner.state
+                self._update(scanner=state.value)
+                self.view.show(self.screen, None)
+
+    def _printer_changed(self, status: PrinterStatus, pending: int) -> None:
+        notice = None
+        if not status.ready and pending:
+            notice = messages.say(
+                "printer_not_ready", self.language, detail=status.detail, pending=pending
+            )
+        self._update(
+            printer=status.state.value,
+            printer_detail="" if status.ready else status.detail,
+            labels_waiting=pending,
+            notice=notice,
+        )
+        self.view.show(self.screen, "attention" if notice else None)
+
+    # -- screen ------------------------------------------------------------------------------
+
+    def _set_online(self, online: bool) -> None:
+        if online != self._online:
+            log.warning("server %s", "reachable again" if online else "unreachable: offline mode")
+            self._online = online
+            self._wake.set()
+            self._update(online=online, queued=self.journal.backlog())
+            self.view.show(self.screen, None)
+
+    @property
+    def online(self) -> bool:
+        """Whether the last contact with the server got an answer."""
+        return self._online
+
+    def _tell(
+        self,
+        result: str,
+        prompt: str,
+        sound: str,
+        queued: int | None = None,
+        **changes: Any,
+    ) -> None:
+        self._update(
+            result=result,
+            prompt=prompt,
+            queued=self.journal.backlog() if queued is None else queued,
+            **changes,
+        )
+        self.view.show(self.screen, sound)
+
+    def _update(self, **changes: Any) -> None:
+        with self._screen_lock:
+            self.screen = dataclasses.replace(self.screen, at=datetime.now(), **changes)
+
+
+def _name(operator: Any) -> str | None:
+    if isinstance(operator, Mapping):
+        return " ".join(str(operator[k]) for k in ("name", "badge") if operator.get(k)) or None
+    return None
+
+
+def _work_item(context: Mapping[str, Any]) -> str | None:
+    for key in ("return_order", "unit"):
+        item = context.get(key)
+        if isinstance(item, Mapping):
+            for field in ("code", "order_code", "lpn", "id"):
+                if item.get(field):
+                    return f"{key.replace('_', ' ')}: {item[field]}"
+    return None
+
+
+def _unit_lpn(context: Mapping[str, Any]) -> str | None:
+    unit = context.get("unit")
+    lpn = unit.get("lpn") if isinstance(unit, Mapping) else None
+    return str(lpn) if lpn else None

@@ -1,0 +1,81 @@
+"""Prompts the station says by itself (offline, printer, token) in ru, en and kk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("ru", "en", "kk")
+
+MESSAGES: Mapping[str, Mapping[str, str]] = {
+    "offline_queued": {
+        "ru": "Нет связи с сервером. Скан сохранён, в очереди: {queued}",
+        "en": "Server offline. Scan saved, queued: {queued}",
+        "kk": "Сервермен байланыс жоқ. Скан сақталды, кезекте: {queued}",
+    },
+    "offline_unit": {
+        "ru": "Офлайн: наклейте этикетку {lpn}. В очереди: {queued}",
+        "en": "Offline: stick label {lpn} on the unit. Queued: {queued}",
+        "kk": "Офлайн: {lpn} затбелгісін жабыстырыңыз. Кезекте: {queued}",
+    },
+    "offline_no_lpn": {
+        "ru": "Офлайн и нет резерва LPN: отложите товар, скан сохранён ({queued})",
+        "en": "Offline and no reserved LPNs left: set the unit aside, scan saved ({queued})",
+        "kk": "Офлайн, LPN резерві жоқ: тауарды бөлек қойыңыз, скан сақталды ({queued})",
+    },
+    "offline_reprint": {
+        "ru": "Офлайн: последняя этикетка напечатана повторно",
+        "en": "Offline: last label printed again",
+        "kk": "Офлайн: соңғы затбелгі қайта басылды",
+    },
+    "offline_label_title": {
+        "ru": "Офлайн-приёмка",
+        "en": "Offline receipt",
+        "kk": "Офлайн қабылдау",
+    },
+    "syncing": {
+        "ru": "Отправка сохранённых сканов: {queued}",
+        "en": "Sending saved scans: {queued}",
+        "kk": "Сақталған скандар жіберілуде: {queued}",
+    },
+    "replay_failed": {
+        "ru": "Скан {code} не принят сервером: {error}. Передано супервайзеру",
+        "en": "Scan {code} refused by the server: {error}. Sent to the supervisor",
+        "kk": "{code} сканын сервер қабылдамады: {error}. Супервайзерге жіберілді",
+    },
+    "rejected": {
+        "ru": "Сервер отклонил скан: {error}",
+        "en": "The server refused the scan: {error}",
+        "kk": "Сервер сканды қабылдамады: {error}",
+    },
+    "token_refused": {
+        "ru": "Станция не авторизована (токен). Позовите администратора",
+        "en": "Station not authorised (token). Call an administrator",
+        "kk": "Станция авторизацияланбаған (токен). Әкімшіні шақырыңыз",
+    },
+    "printer_not_ready": {
+        "ru": "Принтер: {detail}. Этикеток ждёт: {pending}",
+        "en": "Printer: {detail}. Labels waiting: {pending}",
+        "kk": "Принтер: {detail}. Күтудегі затбелгілер: {pending}",
+    },
+    "label_failed": {
+        "ru": "Этикетку не удалось подготовить: {error}",
+        "en": "Could not prepare the label: {error}",
+        "kk": "Затбелгіні дайындау мүмкін болмады: {error}",
+    },
+    "ready": {
+        "ru": "Сканируйте",
+        "en": "Scan",
+        "kk": "Сканерлеңіз",
+    },
+}
+
+
+def say(key: str, language: str, **params: object) -> str:
+    """One message in one language (Russian if the language is unknown)."""
+    texts = MESSAGES[key]
+    return texts.get(language, texts["ru"]).format(**params)
+
+
+def all_languages(key: str, **params: object) -> dict[str, str]:
+    """A message in every language, shaped like the server's `prompt`."""
+    return {language: say(key, language, **params) for language in LANGUAGES}
