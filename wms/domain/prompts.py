@@ -43,7 +43,11 @@ TERMS: Mapping[str, tuple[str, str, str]] = {
     "signs_of_use": ("следы использования", "signs of use", "қолданылған іздері"),
     "not_working": ("не работает", "not working", "жұмыс істемейді"),
     "wrong_item": ("не тот товар", "wrong item", "басқа тауар"),
-    "marking_mismatch": ("код маркировки не совпадает", "marking code mismatch", "таңба сәйкес емес"),
+    "marking_mismatch": (
+        "код маркировки не совпадает",
+        "marking code mismatch",
+        "таңба сәйкес емес",
+    ),
     "receipt": ("приёмка", "receipt", "қабылдау"),
     "putaway": ("размещение", "putaway", "орналастыру"),
     "universal": ("универсальная", "universal", "әмбебап"),
@@ -56,7 +60,11 @@ M: Mapping[str, tuple[str, str, str]] = {
         "Unit is {state}: cannot {action}",
         "Бірлік «{state}» күйінде: «{action}» әрекеті мүмкін емес",
     ),
-    "unit.not_found": ("Единица {lpn} не найдена", "Unit {lpn} not found", "{lpn} бірлігі табылмады"),
+    "unit.not_found": (
+        "Единица {lpn} не найдена",
+        "Unit {lpn} not found",
+        "{lpn} бірлігі табылмады",
+    ),
     "unit.not_in_warehouse": (
         "Единица {lpn} уже не на складе ({state})",
         "Unit {lpn} is no longer in the warehouse ({state})",
@@ -77,8 +85,16 @@ M: Mapping[str, tuple[str, str, str]] = {
         "Cannot close an empty receipt. Scan a product or CMD:CANCEL",
         "Бос қабылдауды жабу мүмкін емес. Тауарды сканерлеңіз немесе CMD:CANCEL",
     ),
-    "order.not_found": ("Возврат {order} не найден", "Return {order} not found", "{order} қайтаруы табылмады"),
-    "order.closed": ("Возврат {number} уже закрыт", "Return {number} is closed", "{number} қайтаруы жабық"),
+    "order.not_found": (
+        "Возврат {order} не найден",
+        "Return {order} not found",
+        "{order} қайтаруы табылмады",
+    ),
+    "order.closed": (
+        "Возврат {number} уже закрыт",
+        "Return {number} is closed",
+        "{number} қайтаруы жабық",
+    ),
     "order.external_id_taken": (
         "Возврат {external_id} уже зарегистрирован другим продавцом",
         "Return {external_id} is registered to another merchant",
@@ -89,8 +105,16 @@ M: Mapping[str, tuple[str, str, str]] = {
         "Quantity of line {sku} must be positive",
         "{sku} жолының саны нөлден көп болуы керек",
     ),
-    "merchant.not_found": ("Продавец {merchant} не найден", "Merchant {merchant} not found", "{merchant} сатушысы табылмады"),
-    "product.not_found": ("Товар {sku} не найден", "Product {sku} not found", "{sku} тауары табылмады"),
+    "merchant.not_found": (
+        "Продавец {merchant} не найден",
+        "Merchant {merchant} not found",
+        "{merchant} сатушысы табылмады",
+    ),
+    "product.not_found": (
+        "Товар {sku} не найден",
+        "Product {sku} not found",
+        "{sku} тауары табылмады",
+    ),
     "product.unknown_barcode": (
         "Штрихкод {gtin} не найден в каталоге",
         "Barcode {gtin} is not in the catalogue",
@@ -111,7 +135,11 @@ M: Mapping[str, tuple[str, str, str]] = {
         "Grade {grade} refused: {checks}. Suggested: {suggested}",
         "«{grade}» бағасы мүмкін емес: {checks}. Ұсыныс: {suggested}",
     ),
-    "rules.unknown_keys": ("Неизвестные ключи правил: {keys}", "Unknown rule keys: {keys}", "Белгісіз ереже кілттері: {keys}"),
+    "rules.unknown_keys": (
+        "Неизвестные ключи правил: {keys}",
+        "Unknown rule keys: {keys}",
+        "Белгісіз ереже кілттері: {keys}",
+    ),
     "rules.invalid": ("Неверное правило: {error}", "Invalid rule: {error}", "Қате ереже: {error}"),
     "bin.not_found": ("Ячейка {bin} не найдена", "Bin {bin} not found", "{bin} ұяшығы табылмады"),
     "putaway.wrong_zone": (
@@ -119,7 +147,11 @@ M: Mapping[str, tuple[str, str, str]] = {
         "Bin {bin} is in zone {zone}; this unit goes to {needed}",
         "{bin} ұяшығы «{zone}» аймағында, «{needed}» аймағы керек",
     ),
-    "putaway.same_bin": ("Единица уже в ячейке {bin}", "The unit is already in bin {bin}", "Бірлік {bin} ұяшығында тұр"),
+    "putaway.same_bin": (
+        "Единица уже в ячейке {bin}",
+        "The unit is already in bin {bin}",
+        "Бірлік {bin} ұяшығында тұр",
+    ),
     "stock.insufficient": (
         "Недостаточно товара (нужно {quantity})",
         "Not enough stock (needs {quantity})",
@@ -136,8 +168,16 @@ M: Mapping[str, tuple[str, str, str]] = {
         "A reservation does not move goods",
         "Резерв тауарды жылжытпайды",
     ),
-    "stock.quantity_positive": ("Количество должно быть больше нуля", "Quantity must be positive", "Саны нөлден көп болуы керек"),
-    "stock.quantity_non_negative": ("Количество не может быть отрицательным", "Quantity cannot be negative", "Саны теріс бола алмайды"),
+    "stock.quantity_positive": (
+        "Количество должно быть больше нуля",
+        "Quantity must be positive",
+        "Саны нөлден көп болуы керек",
+    ),
+    "stock.quantity_non_negative": (
+        "Количество не может быть отрицательным",
+        "Quantity cannot be negative",
+        "Саны теріс бола алмайды",
+    ),
     "stock.same_bin": ("Ячейки совпадают", "Source and target bin are the same", "Ұяшықтар бірдей"),
     "stock.adjust_below_units": (
         "В ячейке {bin} числится единиц с LPN: {units}; сначала переместите их",
@@ -160,22 +200,145 @@ M: Mapping[str, tuple[str, str, str]] = {
         "LPN {lpn} is not from this station's block",
         "{lpn} LPN осы станцияның блогынан емес",
     ),
-    "receipt.offline_lpn_used": ("LPN {lpn} уже использован", "LPN {lpn} is already used", "{lpn} LPN қолданылған"),
+    "receipt.offline_lpn_used": (
+        "LPN {lpn} уже использован",
+        "LPN {lpn} is already used",
+        "{lpn} LPN қолданылған",
+    ),
     "receipt.void_closed": (
         "Приёмка закрыта: {lpn} нельзя удалить",
         "Receipt is closed: {lpn} cannot be removed",
         "Қабылдау жабық: {lpn} жою мүмкін емес",
     ),
     "station.required": ("Нужна станция", "A station is required", "Станция керек"),
-    "station.block_size": ("Размер блока вне диапазона: {size}", "Block size out of range: {size}", "Блок өлшемі шектен тыс: {size}"),
+    "station.block_size": (
+        "Размер блока вне диапазона: {size}",
+        "Block size out of range: {size}",
+        "Блок өлшемі шектен тыс: {size}",
+    ),
+    # --- administration and uploads --------------------------------------------------------
+    "account.exists": (
+        "Уже существует: {what} {value}",
+        "Already exists: {what} {value}",
+        "Бұрыннан бар: {what} {value}",
+    ),
+    "bin.code_format": (
+        "Код ячейки должен быть вида BIN-A-01 (латиница, цифры, дефисы): {bin}",
+        "A bin code looks like BIN-A-01 (Latin letters, digits, dashes): {bin}",
+        "Ұяшық коды BIN-A-01 түрінде болуы керек: {bin}",
+    ),
+    "idempotency.key_reused": (
+        "Ключ идемпотентности {key} уже использован для другого запроса",
+        "Idempotency key {key} was already used for a different request",
+        "{key} идемпотенттілік кілті басқа сұрауға қолданылған",
+    ),
+    "merchant.code_format": (
+        "Код продавца: латиница, цифры, - и _ (до 40 символов): {code}",
+        "Merchant code: Latin letters, digits, - and _ (up to 40): {code}",
+        "Сатушы коды: латын әріптері, сандар, - және _ : {code}",
+    ),
+    "merchant.discount_range": (
+        "Скидка ресейла от 0 до 99 %: {value}",
+        "Resale discount must be 0–99 %: {value}",
+        "Ресейл жеңілдігі 0–99 %: {value}",
+    ),
+    "operator.badge_format": (
+        "Бейдж должен быть вида OP-0001: {badge}",
+        "A badge looks like OP-0001: {badge}",
+        "Бейдж OP-0001 түрінде болуы керек: {badge}",
+    ),
+    "operator.name": (
+        "Укажите имя оператора",
+        "The operator needs a name",
+        "Оператордың атын көрсетіңіз",
+    ),
+    "photo.empty": ("Пустой файл", "The file is empty", "Файл бос"),
+    "photo.too_large": ("Фото слишком большое", "The photo is too large", "Фото тым үлкен"),
+    "photo.type": (
+        "Формат {format} не поддерживается: JPEG, PNG или WebP",
+        "Format {format} is not accepted: JPEG, PNG or WebP",
+        "{format} пішімі қабылданбайды: JPEG, PNG немесе WebP",
+    ),
+    "photo.unreadable": (
+        "Файл не является изображением",
+        "The file is not a readable image",
+        "Файл сурет емес",
+    ),
+    "product.barcode_invalid": (
+        "Штрихкод {barcode} не EAN/UPC/GTIN с верной контрольной цифрой",
+        "Barcode {barcode} is not an EAN/UPC/GTIN with a valid check digit",
+        "{barcode} штрихкоды дұрыс EAN/UPC/GTIN емес",
+    ),
+    "product.fields": (
+        "У товара нужны SKU (до 64) и название: {sku}",
+        "A product needs a SKU (up to 64) and a title: {sku}",
+        "Тауарға SKU және атау керек: {sku}",
+    ),
+    "product.price": (
+        "Цена не может быть отрицательной: {sku}",
+        "The price cannot be negative: {sku}",
+        "Баға теріс бола алмайды: {sku}",
+    ),
+    "receipt.in_progress": (
+        "Идёт приёмка {number}: сначала CMD:CLOSE",
+        "Receipt {number} is open: CMD:CLOSE it first",
+        "{number} қабылдауы ашық: алдымен CMD:CLOSE",
+    ),
+    "station.language": (
+        "Язык станции: ru, en или kk ({language})",
+        "Station language must be ru, en or kk ({language})",
+        "Станция тілі: ru, en немесе kk ({language})",
+    ),
+    "station.name": (
+        "Имя станции: 1–100 символов",
+        "A station name has 1–100 characters",
+        "Станция атауы: 1–100 таңба",
+    ),
+    "station.not_found": (
+        "Станция {station} не найдена",
+        "Station {station} not found",
+        "{station} станциясы табылмады",
+    ),
+    "user.login_format": (
+        "Логин: 3–100 символов из латиницы, цифр и . _ @ -",
+        "A login has 3–100 Latin letters, digits or . _ @ -",
+        "Логин: 3–100 латын әріпі, сан немесе . _ @ -",
+    ),
+    "user.merchant_only_for_merchant_role": (
+        "Продавца указывают только для роли merchant",
+        "Only merchant logins are tied to a merchant",
+        "Сатушы тек merchant рөліне көрсетіледі",
+    ),
+    "user.merchant_required": (
+        "Для роли merchant укажите продавца",
+        "A merchant login needs --merchant",
+        "merchant рөліне сатушыны көрсетіңіз",
+    ),
+    "user.password_short": (
+        "Пароль не короче 8 символов",
+        "The password needs at least 8 characters",
+        "Құпиясөз кемінде 8 таңба",
+    ),
     # --- scan protocol ------------------------------------------------------------------------
     "scan.login_first": ("Сканируйте свой бейдж", "Scan your badge", "Бейджіңізді сканерлеңіз"),
-    "scan.logged_in": ("Здравствуйте, {name}. {next}", "Hello, {name}. {next}", "Сәлеметсіз бе, {name}. {next}"),
+    "scan.logged_in": (
+        "Здравствуйте, {name}. {next}",
+        "Hello, {name}. {next}",
+        "Сәлеметсіз бе, {name}. {next}",
+    ),
     "scan.logged_out": ("Вы вышли", "Logged out", "Сіз шықтыңыз"),
-    "scan.badge_unknown": ("Бейдж {badge} не зарегистрирован", "Badge {badge} is not registered", "{badge} бейджі тіркелмеген"),
+    "scan.badge_unknown": (
+        "Бейдж {badge} не зарегистрирован",
+        "Badge {badge} is not registered",
+        "{badge} бейджі тіркелмеген",
+    ),
     "scan.cancelled": ("Шаг отменён. {next}", "Step cancelled. {next}", "Қадам тоқтатылды. {next}"),
     "scan.reprinted": ("Этикетка напечатана повторно", "Label reprinted", "Жапсырма қайта басылды"),
-    "scan.nothing_to_reprint": ("Нечего печатать повторно", "Nothing to reprint", "Қайта басатын ештеңе жоқ"),
+    "scan.nothing_to_reprint": (
+        "Нечего печатать повторно",
+        "Nothing to reprint",
+        "Қайта басатын ештеңе жоқ",
+    ),
     "scan.unknown_code": (
         "Код не распознан ({problem})",
         "Code not recognised ({problem})",
@@ -191,7 +354,11 @@ M: Mapping[str, tuple[str, str, str]] = {
         "That does not belong here ({what}). {next}",
         "Мұнда мұны сканерлемейді ({what}). {next}",
     ),
-    "scan.duplicate": ("Повторное сканирование пропущено", "Repeated scan ignored", "Қайталанған сканерлеу өткізілді"),
+    "scan.duplicate": (
+        "Повторное сканирование пропущено",
+        "Repeated scan ignored",
+        "Қайталанған сканерлеу өткізілді",
+    ),
     "receipt.scan_order": (
         "Сканируйте код заказа или возврата (или CMD:BLIND)",
         "Scan the order or return code (or CMD:BLIND)",
@@ -225,7 +392,11 @@ M: Mapping[str, tuple[str, str, str]] = {
     "receipt.undone": ("Единица {lpn} удалена", "Unit {lpn} removed", "{lpn} бірлігі жойылды"),
     "receipt.nothing_to_undo": ("Удалять нечего", "Nothing to remove", "Жоятын ештеңе жоқ"),
     "receipt.described": ("Записано: {value}", "Recorded: {value}", "Жазылды: {value}"),
-    "receipt.abandoned": ("Приёмка {number} отменена", "Receipt {number} abandoned", "{number} қабылдауы тоқтатылды"),
+    "receipt.abandoned": (
+        "Приёмка {number} отменена",
+        "Receipt {number} abandoned",
+        "{number} қабылдауы тоқтатылды",
+    ),
     "receipt.scan_product": (
         "Сканируйте товар или CMD:CLOSE",
         "Scan a product or CMD:CLOSE",
@@ -236,7 +407,11 @@ M: Mapping[str, tuple[str, str, str]] = {
         "No marking code: now scan the product",
         "Таңба жоқ: енді тауарды сканерлеңіз",
     ),
-    "lpn.scan": ("Сканируйте LPN единицы", "Scan the unit's LPN", "Бірліктің LPN кодын сканерлеңіз"),
+    "lpn.scan": (
+        "Сканируйте LPN единицы",
+        "Scan the unit's LPN",
+        "Бірліктің LPN кодын сканерлеңіз",
+    ),
     "inspection.started": (
         "{lpn}: {title}. Отметьте дефекты и оценку. Предлагается: {suggested}",
         "{lpn}: {title}. Tick problems, then grade. Suggested: {suggested}",
@@ -252,20 +427,56 @@ M: Mapping[str, tuple[str, str, str]] = {
         "Unticked: {check}. Suggested: {suggested}",
         "Алынды: {check}. Ұсыныс: {suggested}",
     ),
-    "inspection.graded": ("{lpn}: {grade} → {zone}", "{lpn}: {grade} → {zone}", "{lpn}: {grade} → {zone}"),
+    "inspection.graded": (
+        "{lpn}: {grade} → {zone}",
+        "{lpn}: {grade} → {zone}",
+        "{lpn}: {grade} → {zone}",
+    ),
     "work.started": (
         "{lpn}: {title}. {next}",
         "{lpn}: {title}. {next}",
         "{lpn}: {title}. {next}",
     ),
-    "repair.next": ("CMD:REPAIR-DONE или CMD:REPAIR-FAILED", "CMD:REPAIR-DONE or CMD:REPAIR-FAILED", "CMD:REPAIR-DONE немесе CMD:REPAIR-FAILED"),
-    "repair.done": ("{lpn}: отремонтирован → {zone}", "{lpn}: repaired → {zone}", "{lpn}: жөнделді → {zone}"),
-    "repair.failed": ("{lpn}: ремонт невозможен → {zone}", "{lpn}: repair failed → {zone}", "{lpn}: жөндеу мүмкін емес → {zone}"),
-    "repack.next": ("Переупакуйте и сканируйте CMD:REPACKED", "Repack, then scan CMD:REPACKED", "Қайта қаптап, CMD:REPACKED сканерлеңіз"),
-    "repack.done": ("{lpn}: переупакован → {zone}", "{lpn}: repacked → {zone}", "{lpn}: қайта қапталды → {zone}"),
-    "putaway.scan_bin": ("{lpn}: сканируйте ячейку зоны «{zone}»", "{lpn}: scan a bin in {zone}", "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз"),
-    "putaway.done": ("{lpn} размещён в {bin}", "{lpn} put away in {bin}", "{lpn} {bin} ұяшығына орналастырылды"),
-    "putaway.moved": ("{lpn} перемещён в {bin}", "{lpn} moved to {bin}", "{lpn} {bin} ұяшығына жылжытылды"),
+    "repair.next": (
+        "CMD:REPAIR-DONE или CMD:REPAIR-FAILED",
+        "CMD:REPAIR-DONE or CMD:REPAIR-FAILED",
+        "CMD:REPAIR-DONE немесе CMD:REPAIR-FAILED",
+    ),
+    "repair.done": (
+        "{lpn}: отремонтирован → {zone}",
+        "{lpn}: repaired → {zone}",
+        "{lpn}: жөнделді → {zone}",
+    ),
+    "repair.failed": (
+        "{lpn}: ремонт невозможен → {zone}",
+        "{lpn}: repair failed → {zone}",
+        "{lpn}: жөндеу мүмкін емес → {zone}",
+    ),
+    "repack.next": (
+        "Переупакуйте и сканируйте CMD:REPACKED",
+        "Repack, then scan CMD:REPACKED",
+        "Қайта қаптап, CMD:REPACKED сканерлеңіз",
+    ),
+    "repack.done": (
+        "{lpn}: переупакован → {zone}",
+        "{lpn}: repacked → {zone}",
+        "{lpn}: қайта қапталды → {zone}",
+    ),
+    "putaway.scan_bin": (
+        "{lpn}: сканируйте ячейку зоны «{zone}»",
+        "{lpn}: scan a bin in {zone}",
+        "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз",
+    ),
+    "putaway.done": (
+        "{lpn} размещён в {bin}",
+        "{lpn} put away in {bin}",
+        "{lpn} {bin} ұяшығына орналастырылды",
+    ),
+    "putaway.moved": (
+        "{lpn} перемещён в {bin}",
+        "{lpn} moved to {bin}",
+        "{lpn} {bin} ұяшығына жылжытылды",
+    ),
     "unit.wrong_station": (
         "{lpn} {state}: это не для этой станции",
         "{lpn} is {state}: not for this station",
