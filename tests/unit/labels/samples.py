@@ -9,6 +9,8 @@ from urllib.parse import unquote_to_bytes
 
 from labels import layouts
 from labels.spec import LabelSpec
+from labels.text import estimated_em
+from labels.zpl import ESTIMATE_MARGIN
 
 MARKING_CODE = (
     "0104690257528523"
@@ -96,11 +98,26 @@ def check_zpl(zpl: str) -> list[str]:
     rest = _FIELD.sub("^FD^FS", zpl)
     for line in rest.splitlines():
         assert _COMMAND.sub("", line) == "", f"stray text outside commands: {line!r}"
+    label_width = int(re.search(r"\^PW(\d+)", zpl).group(1))
     texts = []
     for prefix, data in re.findall(r"([^\n]*?)\^FD(.*?)\^FS", zpl, re.DOTALL):
         assert not any(c in "^~" or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in data), data
         texts.append(_decode_field(prefix, data))
+        _check_fits(prefix, texts[-1], label_width)
     return texts
+
+
+def _check_fits(prefix: str, text: str, label_width: int) -> None:
+    """Free text (TTF font 1) stays inside its field block and the label, by the estimate."""
+    font = re.search(r"\^A1N,(\d+),", prefix)
+    if not font:
+        return
+    x = int(re.search(r"\^FO(\d+),", prefix).group(1))
+    width = sum(estimated_em(c) for c in text) * int(font.group(1)) * ESTIMATE_MARGIN
+    block = re.search(r"\^FB(\d+),", prefix)
+    room = int(block.group(1)) if block else label_width - x
+    assert x + room <= label_width, prefix
+    assert width <= room, f"{text!r} is {width:.0f} dots wide, room {room}"
 
 
 def _decode_field(prefix: str, data: str) -> str:
