@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import date
 
 from labels.layouts import unit_label
-from labels.spec import LabelSpec, LabelSpecError
-from stations import messages
+from labels.spec import LabelSpec
 from stations.client import (
     RequestRejected,
     ScanResponse,
@@ -22,9 +19,9 @@ from stations.client import (
     Unauthorized,
 )
 from stations.codes import is_marking_code, is_product_code
+from stations.feedback import Feedback, unit_lpn
 from stations.journal import Journal, JournalEntry, JournalError
-from stations.printers import Printer, PrinterState, PrinterStatus, PrintQueue, open_printer
-from stations.printers.render import RenderError
+from stations.printers import Printer, PrinterState, PrintQueue, open_printer
 from stations.scanners import Deduper, Scan, Scanner, open_scanner
 from stations.settings import Role, StationSettings
 from stations.ui import Screen, View, make_view
@@ -32,7 +29,7 @@ from stations.ui import Screen, View, make_view
 log = logging.getLogger(__name__)
 
 REPLAY_BACKOFF = (0.5, 10.0)
-# The heartbeat enum on the server; our finer printer states map onto it.
+# The server's heartbeat enum is coarser than our printer states.
 HEARTBEAT_PRINTER = {PrinterState.RIBBON_OUT: "paper_out", PrinterState.NOT_READY: "offline"}
 
 
@@ -54,22 +51,27 @@ class Station:
         self.scanner = scanner
         self.client = client
         self.journal = journal
-        self.view = view
-        self.role = Role(journal.get_meta("role") or settings.station.role)
-        self.language = journal.get_meta("language") or settings.station.language
-        self.prints = PrintQueue(
-            printer, retry_seconds=settings.printer.retry_seconds, on_status=self._printer_changed
+        explicit = settings.station.model_fields_set
+        # Offline start: a role given in config/flags wins, then the one the server last named.
+        remembered = journal.get_meta("role")
+        self.role = Role(remembered if remembered and "role" not in explicit else
+                         settings.station.role)  # fmt: skip
+        language = journal.get_meta("language") if "language" not in explicit else None
+        self.prints = PrintQueue(printer, retry_seconds=settings.printer.retry_seconds)
+        self.feedback = Feedback(
+            view,
+            self.prints,
+            Screen(role=self.role.value, language=language or settings.station.language),
         )
+        self.prints.on_status = self.feedback.printer_changed
         self._clock = clock
         self._dedupe = Deduper(settings.scanner.dedupe_seconds)
         self._send_lock = threading.Lock()
-        self._screen_lock = threading.Lock()
         self._online = False
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._scans: queue.Queue[Scan] = queue.Queue()
         self._threads: list[threading.Thread] = []
-        self.screen = Screen(role=self.role.value, language=self.language)
 
     @classmethod
     def from_settings(
@@ -94,6 +96,16 @@ class Station:
             view=view or make_view(),
         )
 
+    @property
+    def online(self) -> bool:
+        """Whether the last contact with the server got an answer."""
+        return self._online
+
+    @property
+    def view(self) -> View:
+        """Where the screen is shown."""
+        return self.feedback.view
+
     # -- life cycle --------------------------------------------------------------------------
 
     def connect(self) -> bool:
@@ -102,17 +114,19 @@ class Station:
             me = self.client.me()
         except ServerUnreachable as exc:
             log.warning("server unreachable at start, working offline: %s", exc)
-            self._set_online(False)
             return False
         station = me.get("station") or {}
-        if station.get("role") in Role.__members__.values():
+        if station.get("role") in set(Role):
+            if station["role"] != self.role:
+                log.warning("server says this is a %s station, not %s", station["role"], self.role)
             self.role = Role(station["role"])
             self.journal.set_meta("role", self.role.value)
-        if station.get("language") and "language" not in self.settings.station.model_fields_set:
-            self.language = str(station["language"])
-            self.journal.set_meta("language", self.language)
+        language = station.get("language")
+        if language and "language" not in self.settings.station.model_fields_set:
+            self.journal.set_meta("language", str(language))
+            self.feedback.update(language=str(language))
+        self.feedback.update(role=self.role.value)
         self._set_online(True)
-        self._update(role=self.role.value, language=self.language)
         self.top_up_lpns()
         return True
 
@@ -127,9 +141,9 @@ class Station:
             thread = threading.Thread(target=target, name=f"station-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
-        queued = self.journal.backlog()
-        self._update(prompt=messages.say("ready", self.language), queued=queued)
-        self.view.show(self.screen, None)
+        self.feedback.update(
+            show=True, prompt=self.feedback.say("ready"), queued=self.journal.backlog()
+        )
 
     def run(self) -> None:
         """Handle scans until `stop()` (the main thread's loop)."""
@@ -157,7 +171,7 @@ class Station:
             log.info("double read of %r ignored", scan.code)
             return
         entry = self.journal.record(scan.code, scan.symbology, scan.scanned_at)
-        self._update(last_code=scan.code)
+        self.feedback.update(last_code=scan.code)
         with self._send_lock:
             first = self.journal.first_pending()
             # Live only when nothing older waits: the server must see scans in order.
@@ -167,6 +181,7 @@ class Station:
         self._handle_offline(entry)
 
     def _send_live(self, entry: JournalEntry) -> bool:
+        """Send one scan now; False when the server did not answer (handle it offline)."""
         try:
             response = self.client.scan(entry.payload(offline=False))
         except ServerUnreachable as exc:
@@ -175,15 +190,15 @@ class Station:
             return False
         except Unauthorized as exc:
             self.journal.note_attempt(entry.event_id, str(exc))
-            self._tell("error", messages.say("token_refused", self.language), "error")
+            self._tell("error", self.feedback.say("token_refused"), "error")
             return True
         except RequestRejected as exc:
             self.journal.mark_failed(entry.event_id, f"{exc.code}: {exc.message}")
-            self._tell("error", messages.say("rejected", self.language, error=exc.message), "error")
+            self._tell("error", self.feedback.say("rejected", error=exc.message), "error")
             self._wake.set()  # the replayer reports it to the exceptions queue
             return True
         self.journal.mark_sent(entry.event_id, response.to_json())
-        self._present(response)
+        self.feedback.present(response, self.journal.backlog())
         return True
 
     def _handle_offline(self, entry: JournalEntry) -> None:
@@ -193,21 +208,20 @@ class Station:
             self._offline_unit(entry, queued)
         elif entry.code == "CMD:REPRINT" and self.prints.reprint_last():
             self.journal.mark_printed_locally(entry.event_id)
-            self._tell("offline", messages.say("offline_reprint", self.language), "ok", queued)
+            self._tell("offline", self.feedback.say("offline_reprint"), "ok")
         else:
-            text = messages.say("offline_queued", self.language, queued=queued)
-            self._tell("offline", text, "attention", queued)
+            self._tell("offline", self.feedback.say("offline_queued", queued=queued), "attention")
 
     def _offline_unit(self, entry: JournalEntry, queued: int) -> None:
         lpn = self.journal.assign_lpn(entry.event_id)
         if lpn is None:
-            text = messages.say("offline_no_lpn", self.language, queued=queued)
-            self._tell("error", text, "error", queued)
+            self._tell("error", self.feedback.say("offline_no_lpn", queued=queued), "error")
             return
-        problem = self._print(self.offline_label(entry, lpn))
+        problem = self.feedback.print(self.offline_label(entry, lpn))
         self.journal.mark_printed_locally(entry.event_id)
-        text = messages.say("offline_unit", self.language, lpn=lpn, queued=queued)
-        self._tell("offline", text, "ok", queued, warnings=(problem,) if problem else ())
+        text = self.feedback.say("offline_unit", lpn=lpn, queued=queued)
+        self._tell("offline", text, "ok", warnings=(problem,) if problem else (),
+                   lpns_left=self.journal.lpns_left())  # fmt: skip
 
     def offline_label(self, entry: JournalEntry, lpn: str) -> LabelSpec:
         """The unit label the station prints by itself: LPN, GTIN, date; the rest comes later."""
@@ -215,38 +229,9 @@ class Station:
         return unit_label(
             lpn=lpn,
             sku=gtin,
-            title=messages.say("offline_label_title", self.language),
+            title=self.feedback.say("offline_label_title"),
             received_on=date.today().isoformat(),
         )
-
-    def _present(self, response: ScanResponse) -> None:
-        problems = [p for spec in response.print if (p := self._print_dict(spec))]
-        context = response.context
-        self._tell(
-            response.result,
-            response.text(self.language),
-            response.sound,
-            operator=_name(context.get("operator")),
-            step=str(context["step"]) if context.get("step") else None,
-            work=_work_item(context),
-            warnings=tuple(str(w) for w in context.get("warnings") or ()) + tuple(problems),
-        )
-
-    def _print_dict(self, raw: Any) -> str | None:
-        try:
-            spec = LabelSpec.from_dict(raw)
-        except LabelSpecError as exc:
-            log.error("server sent a bad label spec: %s", exc)
-            return messages.say("label_failed", self.language, error=exc)
-        return self._print(spec)
-
-    def _print(self, spec: LabelSpec) -> str | None:
-        try:
-            self.prints.submit(spec)
-        except RenderError as exc:
-            log.error("%s", exc)
-            return messages.say("label_failed", self.language, error=exc)
-        return None
 
     # -- replay ------------------------------------------------------------------------------
 
@@ -264,7 +249,7 @@ class Station:
                 return False
             except Unauthorized as exc:
                 self.journal.note_attempt(entry.event_id, str(exc))
-                self._tell("error", messages.say("token_refused", self.language), "error")
+                self._tell("error", self.feedback.say("token_refused"), "error")
                 return False
             except RequestRejected as exc:
                 self._replay_failed(entry, f"{exc.code}: {exc.message}", None)
@@ -274,37 +259,35 @@ class Station:
         return True
 
     def _settle_replayed(self, entry: JournalEntry, response: ScanResponse) -> None:
-        server_lpn = _unit_lpn(response.context)
+        server_lpn = unit_lpn(response.context)
         mismatch = bool(entry.lpn and server_lpn and server_lpn != entry.lpn)
         if response.result == "error":
             self._replay_failed(entry, f"error: {response.text('en')}", response)
         elif mismatch:
-            self._replay_failed(entry, f"lpn_mismatch: printed {entry.lpn}, server {server_lpn}",
-                                response)  # fmt: skip
+            error = f"lpn_mismatch: label {entry.lpn} printed offline, server has {server_lpn}"
+            self._replay_failed(entry, error, response)
         else:
             self.journal.mark_sent(entry.event_id, response.to_json())
         # Labels the station already printed offline are not printed twice, unless wrong.
         if not entry.printed_locally or mismatch:
-            for spec in response.print:
-                self._print_dict(spec)
-        self._update(queued=self.journal.backlog())
-        self.view.show(self.screen, None)
+            self.feedback.print_all(response.print)
+        self.feedback.update(show=True, queued=self.journal.backlog())
 
     def _replay_failed(
         self, entry: JournalEntry, error: str, response: ScanResponse | None
     ) -> None:
         self.journal.mark_failed(entry.event_id, error, response.to_json() if response else None)
         log.error("replay of %s (%r) failed: %s", entry.event_id, entry.code, error)
-        text = messages.say("replay_failed", self.language, code=entry.code, error=error)
-        self._tell("error", text, "error", self.journal.backlog())
+        self._tell("error", self.feedback.say("replay_failed", code=entry.code, error=error),
+                   "error")  # fmt: skip
 
     def report_failures(self) -> None:
         """Send failed events to the server's exception queue (kept until it accepts)."""
         for entry in self.journal.unreported_failures():
-            code, _, detail = (entry.error or "failed").partition(": ")
+            error, _, detail = (entry.error or "failed").partition(": ")
             try:
                 self.client.report_exception(
-                    event_id=entry.event_id, code=entry.code, error=code, detail=detail
+                    event_id=entry.event_id, code=entry.code, error=error, detail=detail
                 )
             except ServerUnreachable:
                 return
@@ -359,7 +342,7 @@ class Station:
                 log.info("reserved LPN block %s..%s", first, last)
             except (ServerUnreachable, RequestRejected, JournalError, KeyError, ValueError) as exc:
                 log.error("could not reserve an LPN block: %s", exc)
-        self._update(lpns_left=left)
+        self.feedback.update(lpns_left=left)
 
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(self.settings.station.heartbeat_seconds):
@@ -374,76 +357,14 @@ class Station:
                 self._scans.put(scan)
             if self.scanner.state != state:
                 state = self.scanner.state
-                self._update(scanner=state.value)
-                self.view.show(self.screen, None)
-
-    def _printer_changed(self, status: PrinterStatus, pending: int) -> None:
-        notice = None
-        if not status.ready and pending:
-            notice = messages.say(
-                "printer_not_ready", self.language, detail=status.detail, pending=pending
-            )
-        self._update(
-            printer=status.state.value,
-            printer_detail="" if status.ready else status.detail,
-            labels_waiting=pending,
-            notice=notice,
-        )
-        self.view.show(self.screen, "attention" if notice else None)
-
-    # -- screen ------------------------------------------------------------------------------
+                self.feedback.update(show=True, scanner=state.value)
 
     def _set_online(self, online: bool) -> None:
         if online != self._online:
             log.warning("server %s", "reachable again" if online else "unreachable: offline mode")
             self._online = online
             self._wake.set()
-            self._update(online=online, queued=self.journal.backlog())
-            self.view.show(self.screen, None)
+            self.feedback.update(show=True, online=online, queued=self.journal.backlog())
 
-    @property
-    def online(self) -> bool:
-        """Whether the last contact with the server got an answer."""
-        return self._online
-
-    def _tell(
-        self,
-        result: str,
-        prompt: str,
-        sound: str,
-        queued: int | None = None,
-        **changes: Any,
-    ) -> None:
-        self._update(
-            result=result,
-            prompt=prompt,
-            queued=self.journal.backlog() if queued is None else queued,
-            **changes,
-        )
-        self.view.show(self.screen, sound)
-
-    def _update(self, **changes: Any) -> None:
-        with self._screen_lock:
-            self.screen = dataclasses.replace(self.screen, at=datetime.now(), **changes)
-
-
-def _name(operator: Any) -> str | None:
-    if isinstance(operator, Mapping):
-        return " ".join(str(operator[k]) for k in ("name", "badge") if operator.get(k)) or None
-    return None
-
-
-def _work_item(context: Mapping[str, Any]) -> str | None:
-    for key in ("return_order", "unit"):
-        item = context.get(key)
-        if isinstance(item, Mapping):
-            for field in ("code", "order_code", "lpn", "id"):
-                if item.get(field):
-                    return f"{key.replace('_', ' ')}: {item[field]}"
-    return None
-
-
-def _unit_lpn(context: Mapping[str, Any]) -> str | None:
-    unit = context.get("unit")
-    lpn = unit.get("lpn") if isinstance(unit, Mapping) else None
-    return str(lpn) if lpn else None
+    def _tell(self, result: str, prompt: str, sound: str, **changes: object) -> None:
+        self.feedback.tell(result, prompt, sound, queued=self.journal.backlog(), **changes)

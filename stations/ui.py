@@ -72,7 +72,8 @@ class LogView:
 
     def show(self, screen: Screen, sound: str | None) -> None:
         """Print what changed."""
-        status = (screen.online, screen.scanner, screen.printer, screen.notice)
+        # The queue length itself is in the answers; its draining to zero is worth a line.
+        status = (screen.online, screen.queued == 0, screen.scanner, screen.printer, screen.notice)
         lines = []
         if sound is not None:
             lines.append(f"{screen.result:<15} {screen.prompt}")

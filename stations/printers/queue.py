@@ -39,7 +39,7 @@ class PrintQueue:
         self.printer = printer
         self.retry_seconds = retry_seconds
         self.idle_poll_seconds = idle_poll_seconds
-        self._on_status = on_status
+        self.on_status = on_status
         self._jobs: deque[PrintJob] = deque()
         self._last: PrintJob | None = None
         self._status = PrinterStatus(PrinterState.NOT_READY, "not checked yet")
@@ -145,5 +145,5 @@ class PrintQueue:
         self._status = status
         if changed:
             log.info("printer %s: %s (%s)", self.printer.description, status.state, status.detail)
-        if self._on_status is not None and (changed or self._jobs):
-            self._on_status(status, len(self._jobs))
+        if self.on_status is not None and (changed or self._jobs):
+            self.on_status(status, len(self._jobs))

@@ -1,0 +1,244 @@
+"""`wms-station`: run a station, diagnose a scanner, test a printer."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from stations.settings import Role, StationSettings, StationSettingsError, load_station_settings
+
+log = logging.getLogger("stations")
+
+config_option = click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file with [station] [scanner] [printer] (default: $WMS_CONFIG).",
+)
+scanner_option = click.option(
+    "--scanner", help="serial://DEVICE?baudrate=N | /dev/tty… | loop:// | socket://H:P | stdin | "
+    "evdev:/dev/input/eventN",
+)  # fmt: skip
+printer_option = click.option(
+    "--printer", help="tcp://HOST:9100 | serial://DEVICE | dir:///path[?format=pdf] | cups:QUEUE"
+)
+
+
+def load(config: Path | None, **sections: dict[str, Any]) -> StationSettings:
+    """Settings from file and env with the given flags on top; a usage error if invalid."""
+    try:
+        return load_station_settings(config, overrides=sections)
+    except StationSettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Returns WMS station program: scanner, printer and offline journal for one workplace."""
+
+
+@main.command()
+@click.option("--server", help="WMS server URL, e.g. http://wms.local:8000")
+@click.option("--token", help="This station's API token (better: WMS_STATION__TOKEN).")
+@scanner_option
+@printer_option
+@click.option("--role", type=click.Choice([r.value for r in Role]), help="Used while offline.")
+@click.option("--language", type=click.Choice(["ru", "en", "kk"]))
+@click.option("--journal", type=click.Path(dir_okay=False), help="SQLite journal path.")
+@click.option("--dpi", type=click.Choice(["203", "300", "600"]))
+@config_option
+def run(
+    server: str | None,
+    token: str | None,
+    scanner: str | None,
+    printer: str | None,
+    role: str | None,
+    language: str | None,
+    journal: str | None,
+    dpi: str | None,
+    config: Path | None,
+) -> None:
+    """Run the station until Ctrl+C or SIGTERM."""
+    settings = load(
+        config,
+        station={
+            "server_url": server,
+            "token": token,
+            "role": role,
+            "language": language,
+            "journal_path": journal,
+        },
+        scanner={"url": scanner},
+        printer={"url": printer, "dpi": int(dpi) if dpi else None},
+    )
+    if not settings.station.token:
+        raise click.UsageError("no station token: pass --token or set WMS_STATION__TOKEN")
+    from stations.client import IncompatibleServer, Unauthorized
+    from stations.loop import Station
+
+    _configure_logging(Path(settings.station.journal_path).with_suffix(".log"))
+    signal.signal(signal.SIGTERM, _interrupt)
+    station = Station.from_settings(settings)
+    try:
+        station.connect()
+        station.start()
+        station.run()
+    except (Unauthorized, IncompatibleServer) as exc:
+        raise click.ClickException(f"{settings.station.server_url}: {exc}") from exc
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        station.stop()
+        station.view.close()
+        station.client.close()
+        station.journal.close()
+
+
+@main.command("scan-echo")
+@scanner_option
+@click.option("--server", help="Also ask this server how it classifies each code.")
+@click.option("--token", help="Station token for --server.")
+@click.option("--count", type=int, default=0, help="Stop after this many scans (0 = never).")
+@click.option(
+    "--timeout", type=float, default=0.0, help="Stop after this many seconds (0 = never)."
+)
+@config_option
+def scan_echo(
+    scanner: str | None,
+    server: str | None,
+    token: str | None,
+    count: int,
+    timeout: float,
+    config: Path | None,
+) -> None:
+    """Show what a scanner sends: bytes as hex and text, AIM id, and the server's verdict."""
+    settings = load(
+        config, scanner={"url": scanner}, station={"server_url": server, "token": token}
+    )
+    from stations.codes import is_product_code, is_unique_code
+    from stations.scanners import open_scanner
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    reader = open_scanner(settings.scanner.url, settings.scanner)
+    client = _client(settings) if server else None
+    click.echo(f"reading {reader.description} (Ctrl+C to stop)")
+    seen, state, until = 0, None, time.monotonic() + timeout if timeout else None
+    try:
+        while (not count or seen < count) and (until is None or time.monotonic() < until):
+            scan = reader.read(0.2)
+            if reader.state != state:
+                state = reader.state
+                click.echo(f"scanner: {state.value}")
+            if scan is None:
+                continue
+            seen += 1
+            click.echo(f"hex:    {scan.raw.hex(' ')}")
+            click.echo(f"text:   {scan.code.replace(chr(0x1D), '<GS>')}")
+            click.echo(f"aim:    {scan.symbology or 'none (enable AIM ids on the scanner)'}")
+            click.echo(f"unique: {is_unique_code(scan.code)}  product: "
+                       f"{is_product_code(scan.code, scan.symbology)}")  # fmt: skip
+            if client is not None:
+                click.echo(f"server: {_classify(client, scan.code, scan.symbology)}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        reader.close()
+        if client is not None:
+            client.close()
+
+
+@main.command("test-print")
+@printer_option
+@click.option("--dpi", type=click.Choice(["203", "300", "600"]))
+@click.option(
+    "--wait", type=float, default=0.0, help="Seconds to wait for the printer to be ready."
+)
+@config_option
+def test_print(printer: str | None, dpi: str | None, wait: float, config: Path | None) -> None:
+    """Print a test label (Cyrillic and Kazakh text, LPN barcode) and report the status."""
+    settings = load(config, printer={"url": printer, "dpi": int(dpi) if dpi else None})
+    from labels.layouts import unit_label
+    from stations.printers import PrintQueue, open_printer
+
+    device = open_printer(settings.printer.url, settings.printer)
+    queue = PrintQueue(device)
+    queue.submit(
+        unit_label(
+            lpn="LPN0000000000", sku="TEST-001", title="Тест печати · Қазақша ҚҒҮҰӨҺІ · Test",
+            grade="A", next_zone="inspection", received_on=date.today().isoformat(),
+        )
+    )  # fmt: skip
+    deadline = time.monotonic() + wait
+    while not (done := queue.work_once()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    status = queue.status
+    click.echo(f"printer {device.description} ({device.language}, {device.dpi} dpi): "
+               f"{status.state.value} {status.detail}")  # fmt: skip
+    if status.labels_remaining is not None:
+        click.echo(f"labels remaining in batch: {status.labels_remaining}")
+    if not done:
+        raise click.ClickException("test label NOT printed: the printer is not ready")
+    click.echo("test label sent")
+
+
+@main.command("install-font")
+@printer_option
+@config_option
+def install_font(printer: str | None, config: Path | None) -> None:
+    """Store DejaVu Sans on a ZPL printer (E:DEJAVU.TTF) so Cyrillic and Kazakh text prints."""
+    settings = load(config, printer={"url": printer})
+    from stations.printers import PrinterError, open_printer
+    from stations.printers.fonts import font_download
+
+    device = open_printer(settings.printer.url, settings.printer)
+    if device.language != "zpl":
+        raise click.UsageError(f"{device.description} takes PDF; fonts are embedded there")
+    try:
+        device.print(font_download())
+    except PrinterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"font sent to {device.description}")
+
+
+def _client(settings: StationSettings) -> Any:
+    from stations.client import StationClient
+
+    s = settings.station
+    return StationClient(s.server_url, s.token, timeout=s.request_timeout_seconds)
+
+
+def _classify(client: Any, code: str, symbology: str | None) -> str:
+    from stations.client import RequestRejected, ServerUnreachable
+
+    try:
+        verdict = client.classify(code, symbology)
+    except (ServerUnreachable, RequestRejected) as exc:
+        return f"({exc})"
+    return ", ".join(f"{k}={v}" for k, v in verdict.items() if v not in (None, "", []))
+
+
+def _configure_logging(log_file: Path) -> None:
+    # The full-screen view owns the terminal, so logs go to a file next to the journal there.
+    if sys.stdout.isatty():
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    main()

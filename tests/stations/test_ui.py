@@ -1,0 +1,98 @@
+"""Operator display: log lines when piped, the full-screen rich view, huge prompt text."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import datetime
+
+from rich.console import Console
+
+from stations.bigtext import big_lines
+from stations.ui import LogView, RichView, Screen, make_view, render
+
+AT = datetime(2025, 3, 1, 9, 30, 5)
+
+
+def screen(**changes: object) -> Screen:
+    base = Screen(role="receipt", language="ru", online=True, scanner="ok", printer="ok", at=AT)
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def text_of(renderable: object, width: int = 100, height: int = 30) -> str:
+    console = Console(file=io.StringIO(), width=width, height=height, record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_log_view_prints_one_line_per_answer_and_per_status_change() -> None:
+    out = io.StringIO()
+    view = LogView(out)
+    view.show(screen(result="ok", prompt="Сканируйте заказ"), "ok")
+    view.show(screen(result="ok", prompt="Следующий товар"), "ok")
+    view.show(screen(online=False, queued=2), None)
+    view.show(screen(online=False, queued=2), None)  # nothing new: no line
+    assert out.getvalue().splitlines() == [
+        "09:30:05 ok              Сканируйте заказ",
+        "09:30:05 status          online queued=0 scanner=ok printer=ok",
+        "09:30:05 ok              Следующий товар",
+        "09:30:05 status          OFFLINE queued=2 scanner=ok printer=ok",
+    ]
+
+
+def test_piped_output_gets_the_log_view() -> None:
+    assert isinstance(make_view(io.StringIO()), LogView)
+
+
+def test_screen_shows_operator_work_offline_banner_and_devices() -> None:
+    shown = text_of(
+        render(
+            screen(
+                result="offline",
+                prompt="Нет связи с сервером. Скан сохранён, в очереди: 3",
+                operator="Айгерим OP-0001",
+                work="return order: KSP-1",
+                online=False,
+                queued=3,
+                printer="paper_out",
+                printer_detail="paper out",
+                labels_waiting=1,
+                lpns_left=197,
+                last_code="0104690257528523\x1d91EE06",
+            ),
+            (100, 30),
+        )
+    )
+    assert "RECEIPT  Айгерим OP-0001" in shown
+    assert "return order: KSP-1" in shown
+    assert "OFFLINE — 3" in shown
+    assert "printer: paper_out paper out (1 waiting)" in shown
+    assert "LPN left: 197" in shown
+    assert "<GS>91EE06" in shown
+    assert "Нет связи" in shown  # too long for huge letters at 100 columns: plain text
+
+
+def test_short_prompts_on_a_wide_screen_are_drawn_huge() -> None:
+    shown = text_of(render(screen(result="ok", prompt="Сканируйте"), (160, 40)), 160, 40)
+    assert "█" in shown
+    assert "Сканируйте" not in shown
+
+
+def test_big_lines_fit_the_box_or_give_up() -> None:
+    lines = big_lines("Сканируйте товар", 120, 30)
+    assert lines is not None
+    assert max(len(line) for line in lines) <= 120
+    assert len(lines) <= 30
+    assert big_lines("Сканируйте товар", 120, 30) != big_lines("Қайта басу", 120, 30)
+    assert big_lines("Сканируйте товар", 20, 5) is None
+
+
+def test_rich_view_rings_the_bell_on_error() -> None:
+    out = io.StringIO()
+    view = RichView(Console(file=out, force_terminal=True, width=100, height=30))
+    view.show(screen(result="ok", prompt="ok"), "ok")
+    assert "\a" not in out.getvalue()
+    view.show(screen(result="error", prompt="Неизвестный заказ"), "error")
+    view.close()
+    assert out.getvalue().count("\a") == 2
+    assert "Неизвестный заказ" in out.getvalue()
