@@ -12,6 +12,7 @@ from wms.db.models.access import (
     UserRole,
 )
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.merchants import DispositionRule, MarketplaceAccount, Merchant, Offer
 from wms.db.models.ops import (
     AuditEvent,
@@ -40,9 +41,11 @@ __all__ = [
     "Inspection",
     "IntegrationClient",
     "JobHeartbeat",
+    "LoginAttempt",
     "LpnBlock",
     "MarketplaceAccount",
     "Merchant",
+    "MerchantOrderCount",
     "Offer",
     "Operator",
     "OutboxMessage",
