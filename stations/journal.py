@@ -158,6 +158,12 @@ class Journal:
             ).fetchone()
         return _entry(row) if row else None
 
+    def last_seq(self) -> int:
+        """The sequence number of the newest entry (0 when empty)."""
+        with self._lock:
+            row = self._db.execute("SELECT coalesce(max(seq), 0) FROM events")
+            return int(row.fetchone()[0])
+
     def backlog(self) -> int:
         """How many events wait to be sent."""
         with self._lock:

@@ -72,6 +72,8 @@ class Station:
         self._wake = threading.Event()
         self._scans: queue.Queue[Scan] = queue.Queue()
         self._threads: list[threading.Thread] = []
+        # Newest journal entry the replayer may send; later ones are still being handled.
+        self._released = journal.last_seq()
 
     @classmethod
     def from_settings(
@@ -132,6 +134,7 @@ class Station:
 
     def start(self) -> None:
         """Start the print queue, scanner reader, replayer and heartbeat threads."""
+        self.journal.prune()
         self.prints.start()
         for name, target in (
             ("scanner", self._read_scanner),
@@ -172,13 +175,22 @@ class Station:
             return
         entry = self.journal.record(scan.code, scan.symbology, scan.scanned_at)
         self.feedback.update(last_code=scan.code)
+        try:
+            # Offline, the lock is skipped: a replay probe may hold it for a whole timeout.
+            if self._online and self._try_live(entry):
+                return
+            self._handle_offline(entry)
+        finally:
+            # Only now may the replayer send it: an offline LPN is in the journal by then.
+            self._released = entry.seq
+            self._wake.set()
+
+    def _try_live(self, entry: JournalEntry) -> bool:
         with self._send_lock:
             first = self.journal.first_pending()
             # Live only when nothing older waits: the server must see scans in order.
             live = self._online and first is not None and first.seq == entry.seq
-            if live and self._send_live(entry):
-                return
-        self._handle_offline(entry)
+            return live and self._send_live(entry)
 
     def _send_live(self, entry: JournalEntry) -> bool:
         """Send one scan now; False when the server did not answer (handle it offline)."""
@@ -203,7 +215,6 @@ class Station:
 
     def _handle_offline(self, entry: JournalEntry) -> None:
         queued = self.journal.backlog()
-        self._wake.set()
         if self.role is Role.RECEIPT and is_product_code(entry.code, entry.symbology):
             self._offline_unit(entry, queued)
         elif entry.code == "CMD:REPRINT" and self.prints.reprint_last():
@@ -239,7 +250,7 @@ class Station:
         """Send the oldest pending event; True if it reached a verdict (sent or failed)."""
         with self._send_lock:
             entry = self.journal.first_pending()
-            if entry is None:
+            if entry is None or entry.seq > self._released:
                 return False
             try:
                 response = self.client.scan(entry.payload(offline=True))

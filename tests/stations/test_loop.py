@@ -277,3 +277,28 @@ def test_the_running_station_reads_a_pty_scanner_end_to_end(
         (EAN, "]E0", True),
     ]
     assert wms.applied[2]["lpn"] == "LPN0000000201"
+
+
+def test_offline_scans_do_not_wait_for_a_replay_probe_in_flight(
+    station: Station, wms: FakeWms, tmp_path: Path
+) -> None:
+    station.connect()
+    wms.stop()
+    station.handle_scan(scan("CMD:CANCEL"))  # now offline with a backlog
+    with station._send_lock:  # the replayer is stuck sending to a dead server
+        worker = threading.Thread(target=station.handle_scan, args=(scan(EAN),))
+        worker.start()
+        worker.join(5)
+        assert not worker.is_alive()
+    assert station.prints.wait_idle(5)
+    assert printed_lpns(tmp_path) == ["LPN0000000201"]
+
+
+def test_the_replayer_never_sends_a_scan_still_being_handled(
+    station: Station, wms: FakeWms
+) -> None:
+    station.connect()
+    entry = station.journal.record(EAN, None, scan(EAN).scanned_at)  # handle_scan mid-way
+    assert station.replay_once() is False
+    assert wms.applied == []
+    assert station.journal.get(entry.event_id).status is EventStatus.PENDING
