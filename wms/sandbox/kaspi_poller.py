@@ -104,8 +104,6 @@ def _parse(chunks: Iterator[bytes], merchant_id: str) -> dict[str, dict[str, Any
         parser.close()
     except ParseError as exc:
         raise FeedError(f"not well-formed XML: {exc}") from exc
-    if root is None:
-        raise FeedError("empty file")
     return offers
 
 

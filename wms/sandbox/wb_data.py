@@ -40,6 +40,7 @@ class Account:
     claims_bucket: RateBucket
     banned: bool = False
     open_catalog: bool = False  # accept any chrtId (no NotFound)
+    legacy_conflicts: bool = False  # 409 data names items by `sku` only, like the spec examples
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     sizes: dict[int, int] = field(default_factory=dict)
     stocks: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -49,6 +50,7 @@ class Account:
         """Add warehouses, sizes, stocks and claims from a seed entry."""
         self.banned = bool(spec.get("banned", self.banned))
         self.open_catalog = bool(spec.get("open_catalog", self.open_catalog))
+        self.legacy_conflicts = bool(spec.get("legacy_conflicts", self.legacy_conflicts))
         for wh in spec.get("warehouses", []):
             self.warehouses[int(wh["id"])] = Warehouse(
                 int(wh["id"]),

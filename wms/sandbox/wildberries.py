@@ -135,7 +135,9 @@ class WildberriesSandbox(Sandbox):
                 code = f"CargoWarehouseRestriction{wb_data.CARGO_CODES[cargo]}"
             else:
                 continue
-            data = {"sku": "", "chrtId": chrt, "amount": row.get("amount")}
+            data: dict[str, Any] = {"sku": "", "chrtId": chrt, "amount": row.get("amount")}
+            if account.legacy_conflicts:
+                del data["chrtId"]
             by_code.setdefault(code, []).append(data)
         return [
             {"code": code, "message": self._message(code), "data": data}

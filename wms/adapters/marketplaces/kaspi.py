@@ -71,7 +71,7 @@ class KaspiAdapter:
         if not 1 <= page_size <= PAGE_SIZE:
             raise ValueError(f"page_size must be 1..{PAGE_SIZE}")
         self._page_size = page_size
-        self._product_codes: dict[str, str] = {}  # master product id → merchant SKU
+        self._products: dict[str, tuple[str, str | None]] = {}  # master product → SKU, name
         self._api = HttpApi(
             base_url,
             {"X-Auth-Token": credentials.token},
@@ -150,8 +150,10 @@ class KaspiAdapter:
             offer = attrs.get("offer") or {}
             # Real payloads carry offer.code (our SKU) [T]; the documented path is
             # entry → masterproduct → merchantProduct.code [V], one more call per product.
-            sku = str(offer.get("code") or "") or self._merchant_code(product_id)
-            name = offer.get("name") or (attrs.get("category") or {}).get("title")
+            if offer.get("code"):
+                sku, name = str(offer["code"]), offer.get("name")
+            else:
+                sku, name = self._merchant_product(product_id)
             lines.append(
                 ReturnLine(sku, int(attrs.get("quantity", 1)), name, marketplace_item_id=product_id)
             )
@@ -161,14 +163,16 @@ class KaspiAdapter:
         """Close the HTTP connections."""
         self._api.close()
 
-    def _merchant_code(self, product_id: str | None) -> str:
+    def _merchant_product(self, product_id: str | None) -> tuple[str, str | None]:
+        """Our SKU and its name for a Kaspi master product (cached per adapter)."""
         if not product_id:
             raise PermanentError("no_product", "order entry names no product")
-        if product_id not in self._product_codes:
+        if product_id not in self._products:
             path = f"/v2/masterproducts/{product_id}/merchantProduct"
             data = with_retries(lambda: self._get(path)).get("data") or {}
-            self._product_codes[product_id] = str((data.get("attributes") or {}).get("code", ""))
-        return self._product_codes[product_id]
+            attrs = data.get("attributes") or {}
+            self._products[product_id] = (str(attrs.get("code", "")), attrs.get("name"))
+        return self._products[product_id]
 
     def _orders_page(
         self, status: str, start: datetime, end: datetime, page: int, size: int

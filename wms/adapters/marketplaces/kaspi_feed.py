@@ -23,6 +23,7 @@ CHUNK_OFFERS = 200  # offers per yielded chunk: few writes, small chunks
 # XML 1.0 forbids most control characters even when escaped; they would make the whole file
 # unreadable for Kaspi, so they are dropped from text.
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPING = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 
 
@@ -132,27 +133,25 @@ def write_feed(
 
 def _offer_xml(offer: FeedOffer, stats: FeedStats) -> str:
     stats.offers += 1
-    parts = [
-        f'    <offer sku="{_text(offer.sku)}">\n',
-        f"      <model>{_text(offer.model)}</model>\n",
-        f"      <brand>{_text(offer.brand)}</brand>\n",
-        "      <availabilities>\n",
-    ]
-    for place in offer.availabilities:
-        stats.availabilities += 1
-        stats.zero_stock += place.stock_count == 0
-        parts.append(_availability_xml(place))
-    parts.append("      </availabilities>\n")
+    stats.availabilities += len(offer.availabilities)
+    stats.zero_stock += sum(1 for place in offer.availabilities if place.stock_count == 0)
+    places = "".join(_availability_xml(place) for place in offer.availabilities)
     old = f' oldprice="{offer.old_price}"' if offer.old_price is not None else ""
     if offer.price is not None:
-        parts.append(f"      <price{old}>{offer.price}</price>\n")
+        price = f"      <price{old}>{offer.price}</price>\n"
     else:
-        parts.append("      <cityprices>\n")
-        for city, price in offer.city_prices.items():
-            parts.append(f'        <cityprice cityId="{_text(city)}"{old}>{price}</cityprice>\n')
-        parts.append("      </cityprices>\n")
-    parts.append("    </offer>\n")
-    return "".join(parts)
+        cities = "".join(
+            f'        <cityprice cityId="{_text(city)}"{old}>{value}</cityprice>\n'
+            for city, value in offer.city_prices.items()
+        )
+        price = f"      <cityprices>\n{cities}      </cityprices>\n"
+    return (
+        f'    <offer sku="{_text(offer.sku)}">\n'
+        f"      <model>{_text(offer.model)}</model>\n"
+        f"      <brand>{_text(offer.brand)}</brand>\n"
+        f"      <availabilities>\n{places}      </availabilities>\n"
+        f"{price}    </offer>\n"
+    )
 
 
 def _availability_xml(place: FeedAvailability) -> str:
@@ -168,4 +167,6 @@ def _availability_xml(place: FeedAvailability) -> str:
 
 def _text(value: str) -> str:
     """Escape for element text and attribute values (`" & > < '`), dropping invalid chars."""
+    if _NEEDS_ESCAPING.search(value) is None:  # the common case: no new string at all
+        return value
     return _INVALID_XML_CHARS.sub("", value).translate(_ESCAPES)
