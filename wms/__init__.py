@@ -34,7 +34,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.server.secret_key == "dev-insecure-change-me":
         log.warning("server.secret_key is the development default; set a real one in production")
 
+    from wms.services.accounts import configure_passwords
     from wms.web.context import Wms
+
+    configure_passwords(settings.security)
 
     app.extensions["wms"] = Wms(settings, open_database(settings.database), SecretBox(settings))
     csrf.init_app(app)

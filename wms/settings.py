@@ -80,6 +80,10 @@ class SlaSettings(_Section):
 class SecuritySettings(_Section):
     encryption_key: str = ""
     login_rate_limit_per_minute: int = Field(default=10, ge=1)
+    # argon2id cost (RFC 9106 "low memory" profile by default).
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65536, ge=1024)
+    argon2_parallelism: int = Field(default=4, ge=1, le=16)
 
 
 class SyncSettings(_Section):

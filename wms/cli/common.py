@@ -18,9 +18,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 def settings() -> Settings:
     """Load settings or exit with the configuration error."""
     try:
-        return load_settings()
+        loaded = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    from wms.services.accounts import configure_passwords
+
+    configure_passwords(loaded.security)
+    return loaded
 
 
 def database() -> Database:

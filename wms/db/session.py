@@ -91,7 +91,8 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was loaded, so callers may
+            # still read the (now detached) objects after the block.
             session.close()
 
     def dispose(self) -> None:

@@ -14,11 +14,24 @@ from sqlalchemy.orm import Session
 from wms.db.models import IntegrationClient, Merchant, Operator, Station, StationRole, User, UserRole
 from wms.domain.errors import Conflict, InvalidInput, NotFound
 from wms.services.uow import Actor, UnitOfWork
+from wms.settings import SecuritySettings
 
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None
 BADGE_RE = re.compile(r"^OP-[A-Z0-9]{1,20}$")
 LOGIN_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,100}$")
 MIN_PASSWORD = 8
+
+
+def configure_passwords(security: SecuritySettings) -> None:
+    """Use the configured argon2id cost for new hashes (verification reads the hash's own)."""
+    global _hasher, _dummy_hash
+    _hasher = PasswordHasher(
+        time_cost=security.argon2_time_cost,
+        memory_cost=security.argon2_memory_kib,
+        parallelism=security.argon2_parallelism,
+    )
+    _dummy_hash = None
 
 
 def new_token(prefix: str) -> str:
@@ -177,11 +190,15 @@ def authenticate_user(session: Session, login: str, password: str) -> User | Non
     user = session.execute(sa.select(User).where(User.login == login)).scalar_one_or_none()
     if user is None:
         # Spend the same time as a real check so logins cannot be probed by timing.
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy(), password)
         return None
     if not user.active or not verify_password(user.password_hash, password):
         return None
     return user
 
 
-_DUMMY_HASH = _hasher.hash("timing-equaliser")
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("timing-equaliser")
+    return _dummy_hash

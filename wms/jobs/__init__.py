@@ -1,0 +1,1 @@
+"""Long-running workers: stock sync, returns import, notifications."""
