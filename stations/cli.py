@@ -9,11 +9,14 @@ import time
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from stations.settings import Role, StationSettings, StationSettingsError, load_station_settings
+
+if TYPE_CHECKING:
+    from stations.printers import Printer
 
 log = logging.getLogger("stations")
 
@@ -85,7 +88,10 @@ def run(
 
     _configure_logging(Path(settings.station.journal_path).with_suffix(".log"))
     signal.signal(signal.SIGTERM, _interrupt)
-    station = Station.from_settings(settings)
+    try:
+        station = Station.from_settings(settings)
+    except ValueError as exc:  # a scanner or printer URL that cannot be opened
+        raise click.UsageError(str(exc)) from exc
     try:
         station.connect()
         station.start()
@@ -126,7 +132,10 @@ def scan_echo(
     from stations.scanners import open_scanner
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    reader = open_scanner(settings.scanner.url, settings.scanner)
+    try:
+        reader = open_scanner(settings.scanner.url, settings.scanner)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     client = _client(settings) if server else None
     click.echo(f"reading {reader.description} (Ctrl+C to stop)")
     seen, state, until = 0, None, time.monotonic() + timeout if timeout else None
@@ -165,16 +174,19 @@ def test_print(printer: str | None, dpi: str | None, wait: float, config: Path |
     """Print a test label (Cyrillic and Kazakh text, LPN barcode) and report the status."""
     settings = load(config, printer={"url": printer, "dpi": int(dpi) if dpi else None})
     from labels.layouts import unit_label
-    from stations.printers import PrintQueue, open_printer
+    from stations.printers import PrintQueue
+    from stations.printers.render import RenderError
 
-    device = open_printer(settings.printer.url, settings.printer)
+    device = _printer(settings)
     queue = PrintQueue(device)
-    queue.submit(
-        unit_label(
-            lpn="LPN0000000000", sku="TEST-001", title="Тест печати · Қазақша ҚҒҮҰӨҺІ · Test",
-            grade="A", next_zone="inspection", received_on=date.today().isoformat(),
-        )
+    label = unit_label(
+        lpn="LPN0000000000", sku="TEST-001", title="Тест печати · Қазақша ҚҒҮҰӨҺІ · Test",
+        grade="A", next_zone="inspection", received_on=date.today().isoformat(),
     )  # fmt: skip
+    try:
+        queue.submit(label)
+    except RenderError as exc:
+        raise click.ClickException(str(exc)) from exc
     deadline = time.monotonic() + wait
     while not (done := queue.work_once()) and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -194,10 +206,10 @@ def test_print(printer: str | None, dpi: str | None, wait: float, config: Path |
 def install_font(printer: str | None, config: Path | None) -> None:
     """Store DejaVu Sans on a ZPL printer (E:DEJAVU.TTF) so Cyrillic and Kazakh text prints."""
     settings = load(config, printer={"url": printer})
-    from stations.printers import PrinterError, open_printer
+    from stations.printers import PrinterError
     from stations.printers.fonts import font_download
 
-    device = open_printer(settings.printer.url, settings.printer)
+    device = _printer(settings)
     if device.language != "zpl":
         raise click.UsageError(f"{device.description} takes PDF; fonts are embedded there")
     try:
@@ -205,6 +217,15 @@ def install_font(printer: str | None, config: Path | None) -> None:
     except PrinterError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"font sent to {device.description}")
+
+
+def _printer(settings: StationSettings) -> Printer:
+    from stations.printers import open_printer
+
+    try:
+        return open_printer(settings.printer.url, settings.printer)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _client(settings: StationSettings) -> Any:

@@ -121,6 +121,9 @@ class StationClient:
             raise ServerUnreachable(f"{method} {path}: HTTP {response.status_code}")
         if response.status_code >= 400:
             raise _rejection(response)
+        if response.status_code >= 300:
+            # A redirect means a proxy or a wrong URL, not a verdict on the request.
+            raise ServerUnreachable(f"{method} {path}: HTTP {response.status_code}")
         if response.status_code == 204 or not response.content:
             return None
         try:

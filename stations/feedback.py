@@ -91,6 +91,7 @@ class Feedback:
 
     def printer_changed(self, status: PrinterStatus, pending: int) -> None:
         """Print-queue listener: tell the operator when labels wait for a printer not ready."""
+        before = (self.screen.printer, self.screen.labels_waiting)
         notice = None
         if not status.ready and pending:
             notice = self.say("printer_not_ready", detail=status.detail, pending=pending)
@@ -100,7 +101,9 @@ class Feedback:
             labels_waiting=pending,
             notice=notice,
         )
-        self.view.show(self.screen, "attention" if notice else None)
+        # The queue reports on every retry; redraw and beep only when something changed.
+        if before != (status.state.value, pending):
+            self.view.show(self.screen, "attention" if notice else None)
 
 
 def operator_name(operator: Any) -> str | None:

@@ -139,3 +139,8 @@ def test_run_without_a_token_is_a_usage_error(tmp_path: Path) -> None:
     code, out = invoke("run", "--scanner", "loop://", "--printer", f"dir://{tmp_path}")
     assert code == 2
     assert "token" in out
+
+
+def test_unknown_device_urls_are_usage_errors() -> None:
+    assert invoke("test-print", "--printer", "lpt://1")[0] == 2
+    assert invoke("scan-echo", "--scanner", "serial://", "--count", "1")[0] == 2

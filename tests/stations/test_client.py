@@ -79,6 +79,7 @@ def test_an_unknown_api_version_is_refused() -> None:
         (500, b"boom", ServerUnreachable),
         (503, b"", ServerUnreachable),
         (429, b"", ServerUnreachable),
+        (302, b"", ServerUnreachable),
         (200, b"<html>proxy login</html>", ServerUnreachable),
         (422, b'{"error": {"code": "validation_error", "message": "bad", "details": []}}',
          RequestRejected),
