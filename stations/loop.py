@@ -72,6 +72,7 @@ class Station:
         self._wake = threading.Event()
         self._scans: queue.Queue[Scan] = queue.Queue()
         self._threads: list[threading.Thread] = []
+        self._token_refused = False
         # Newest journal entry the replayer may send; later ones are still being handled.
         self._released = journal.last_seq()
 
@@ -155,7 +156,11 @@ class Station:
                 scan = self._scans.get(timeout=0.2)
             except queue.Empty:
                 continue
-            self.handle_scan(scan)
+            try:
+                self.handle_scan(scan)
+            except Exception as exc:  # a station that stops reading scans is worse than a bug
+                log.exception("scan %r not handled", scan.code)
+                self.feedback.tell("error", self.feedback.say("internal_error", error=exc), "error")
 
     def stop(self) -> None:
         """Stop every thread and release the devices."""
@@ -201,9 +206,8 @@ class Station:
             self._set_online(False)
             return False
         except Unauthorized as exc:
-            self.journal.note_attempt(entry.event_id, str(exc))
-            self._tell("error", self.feedback.say("token_refused"), "error")
-            return True
+            self._refused(entry, exc)
+            return False  # keep working as if offline; the notice names the real problem
         except RequestRejected as exc:
             self.journal.mark_failed(entry.event_id, f"{exc.code}: {exc.message}")
             self._tell("error", self.feedback.say("rejected", error=exc.message), "error")
@@ -259,8 +263,7 @@ class Station:
                 self._set_online(False)
                 return False
             except Unauthorized as exc:
-                self.journal.note_attempt(entry.event_id, str(exc))
-                self._tell("error", self.feedback.say("token_refused"), "error")
+                self._refused(entry, exc)
                 return False
             except RequestRejected as exc:
                 self._replay_failed(entry, f"{exc.code}: {exc.message}", None)
@@ -310,9 +313,13 @@ class Station:
     def _replay_loop(self) -> None:
         delay = REPLAY_BACKOFF[0]
         while not self._stop.is_set():
-            progressed = self.replay_once()
-            if self._online:
-                self.report_failures()
+            try:
+                progressed = self.replay_once()
+                if self._online:
+                    self.report_failures()
+            except Exception:  # keep replaying later; the journal still holds everything
+                log.exception("replay step failed")
+                progressed = False
             if progressed:
                 delay = REPLAY_BACKOFF[0]
                 continue
@@ -357,7 +364,10 @@ class Station:
 
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(self.settings.station.heartbeat_seconds):
-            self.heartbeat_once()
+            try:
+                self.heartbeat_once()
+            except Exception:
+                log.exception("heartbeat failed")
 
     def _read_scanner(self) -> None:
         # Its own thread so byte timing (frame gap) is measured while the main loop waits on HTTP.
@@ -370,7 +380,20 @@ class Station:
                 state = self.scanner.state
                 self.feedback.update(show=True, scanner=state.value)
 
+    def _refused(self, entry: JournalEntry, exc: Unauthorized) -> None:
+        """The server refuses our token: queue like offline, and say why once per episode."""
+        self.journal.note_attempt(entry.event_id, str(exc))
+        self._set_online(False)
+        if not self._token_refused:
+            log.error("server refuses the station token: %s", exc)
+            self._token_refused = True
+            self.feedback.update(notice=self.feedback.say("token_refused"))
+            self.view.show(self.feedback.screen, "error")
+
     def _set_online(self, online: bool) -> None:
+        if online and self._token_refused:
+            self._token_refused = False
+            self.feedback.update(notice=None)
         if online != self._online:
             log.warning("server %s", "reachable again" if online else "unreachable: offline mode")
             self._online = online
@@ -378,4 +401,5 @@ class Station:
             self.feedback.update(show=True, online=online, queued=self.journal.backlog())
 
     def _tell(self, result: str, prompt: str, sound: str, **changes: object) -> None:
+        changes.setdefault("warnings", ())  # warnings belong to the answer they came with
         self.feedback.tell(result, prompt, sound, queued=self.journal.backlog(), **changes)

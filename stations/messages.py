@@ -62,6 +62,11 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Could not prepare the label: {error}",
         "kk": "Затбелгіні дайындау мүмкін болмады: {error}",
     },
+    "internal_error": {
+        "ru": "Ошибка станции: {error}. Отсканируйте ещё раз",
+        "en": "Station error: {error}. Scan again",
+        "kk": "Станция қатесі: {error}. Қайта сканерлеңіз",
+    },
     "ready": {
         "ru": "Сканируйте",
         "en": "Scan",

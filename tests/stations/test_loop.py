@@ -187,16 +187,26 @@ def test_lost_answer_for_a_unit_shows_an_lpn_mismatch_and_prints_the_server_labe
     assert "LPN0000000201" in report["detail"]
 
 
-def test_server_errors_keep_events_pending_and_token_problems_are_told(
+def test_a_refused_token_is_told_once_and_scans_queue_until_it_is_fixed(
     tmp_path: Path, wms: FakeWms
 ) -> None:
-    st = make_station(tmp_path, wms, token="wrong")
-    st._set_online(True)
+    st = make_station(tmp_path, wms)
+    st.connect()
+    wms.token = "rotated"
     st.handle_scan(scan("OP-0001"))
-    assert view(st).answers()[-1][0] == "error"
-    assert "токен" in view(st).answers()[-1][1]
-    assert st.journal.entries()[0].status is EventStatus.PENDING
+    st.handle_scan(scan("CMD:CANCEL"))
+    assert not st.replay_once()
+    assert not st.online
+    assert "токен" in (view(st).last.notice or "")
+    assert [sound for _, sound in view(st).shown].count("error") == 1
+    assert view(st).answers()[-1][0] == "offline"
+    assert [e.status for e in st.journal.entries()] == [EventStatus.PENDING] * 2
     assert wms.applied == []
+    wms.token = st.settings.station.token
+    while st.replay_once():
+        pass
+    assert wms.applied_codes() == ["OP-0001", "CMD:CANCEL"]
+    assert view(st).last.notice is None
     st.client.close()
 
 
