@@ -199,6 +199,18 @@ def test_banned_seller_gets_406_as_an_account_error(wb_adapter, wb_control):
     assert failure.value.http_status == 406
 
 
+def test_a_token_without_the_marketplace_category_gets_403(wb, wb_http, wb_control):
+    wb_control.seed({"accounts": [{"token": "returns-only", "categories": ["returns"]}]})
+    adapter = WildberriesAdapter(
+        WildberriesCredentials("returns-only"), base_url=wb.url, client=wb_http
+    )
+    with pytest.raises(AccountError) as failure:
+        adapter.push_stock(updates((SMALL[0], 1)))
+    assert (failure.value.http_status, failure.value.code) == (403, "AccessDenied")
+    assert list(adapter.iter_claims(is_archive=False)) == []  # its own category still works
+    adapter.close()
+
+
 def test_sandbox_enforces_the_bucket_and_the_adapter_reports_retry_after(wb_adapter, wb_control):
     results = [wb_adapter.push_stock(updates((SMALL[0], n)))[0] for n in range(25)]
 

@@ -41,6 +41,7 @@ class Account:
     banned: bool = False
     open_catalog: bool = False  # accept any chrtId (no NotFound)
     legacy_conflicts: bool = False  # 409 data names items by `sku` only, like the spec examples
+    categories: frozenset[str] = frozenset({"marketplace", "returns"})  # token scopes
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     sizes: dict[int, int] = field(default_factory=dict)
     stocks: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -51,6 +52,8 @@ class Account:
         self.banned = bool(spec.get("banned", self.banned))
         self.open_catalog = bool(spec.get("open_catalog", self.open_catalog))
         self.legacy_conflicts = bool(spec.get("legacy_conflicts", self.legacy_conflicts))
+        if "categories" in spec:
+            self.categories = frozenset(str(c) for c in spec["categories"])
         for wh in spec.get("warehouses", []):
             self.warehouses[int(wh["id"])] = Warehouse(
                 int(wh["id"]),

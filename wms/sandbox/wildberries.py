@@ -236,6 +236,11 @@ class WildberriesSandbox(Sandbox):
         account = self.accounts.get(token)
         if account is None:
             return problem(401, "unauthorized", "token problem; token is malformed or unknown")
+        # A token only works on the hosts of its categories («Маркетплейс», «Возвраты»).
+        if claims and "returns" not in account.categories:
+            return problem(401, "unauthorized", "token scope not allowed for this API route")
+        if not claims and "marketplace" not in account.categories:
+            return error(403, "AccessDenied", "")
         bucket = account.claims_bucket if claims else account.stocks_bucket
         wait = bucket.take()
         if wait is not None:
