@@ -66,6 +66,6 @@ def _draw(line: str, font: ImageFont.FreeTypeFont, height: int) -> list[str]:
     return [
         "".join(
             _CELLS[(1 if pixels[x, y] else 0, 1 if pixels[x, y + 1] else 0)] for x in range(width)
-        ).rstrip()
+        )  # every row of a line equally wide, so centring keeps the glyphs aligned
         for y in range(0, image.height, 2)
     ]

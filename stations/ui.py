@@ -141,7 +141,8 @@ def _prompt(text: str, columns: int, rows: int, colour: str) -> Text:
     lines = big_lines(text, columns, rows) if text else None
     if lines is None:
         return Text(text, style=style, justify="center")
-    return Text("\n".join(lines), style=style, no_wrap=True, overflow="crop")
+    lines = [""] * ((rows - len(lines)) // 2) + lines  # centred vertically too
+    return Text("\n".join(lines), style=style, no_wrap=True, overflow="crop", justify="center")
 
 
 def _header(screen: Screen) -> Table:
