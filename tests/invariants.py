@@ -16,7 +16,9 @@ def violations(db: Database) -> list[str]:
     """Every broken invariant, as text (empty when all hold)."""
     problems: list[str] = []
     with db.reading() as s:
-        zone_of = dict(s.execute(sa.select(Bin.id, Zone.kind).join(Zone, Zone.id == Bin.zone_id)).all())
+        zone_of = dict(
+            s.execute(sa.select(Bin.id, Zone.kind).join(Zone, Zone.id == Bin.zone_id)).all()
+        )
         rows = s.execute(
             sa.select(
                 StockLedgerEntry.merchant_id,
@@ -39,14 +41,21 @@ def violations(db: Database) -> list[str]:
             if b is not None and zone_of[b] in SELLABLE_ZONES:
                 on_hand[(m, p, c)] += q
             reserved[(m, p, c)] += r
-        totals = {(t.merchant_id, t.product_id, t.channel): t for t in s.execute(sa.select(StockTotal)).scalars()}
+        totals = {
+            (t.merchant_id, t.product_id, t.channel): t
+            for t in s.execute(sa.select(StockTotal)).scalars()
+        }
         for key in set(on_hand) | set(reserved) | set(totals):
             total = totals.get(key)
             got = (total.on_hand, total.reserved) if total else (0, 0)
             if got != (on_hand[key], reserved[key]):
-                problems.append(f"total {key}: {got} but ledger says {(on_hand[key], reserved[key])}")
+                problems.append(
+                    f"total {key}: {got} but ledger says {(on_hand[key], reserved[key])}"
+                )
             if total is not None and not 0 <= total.reserved <= total.on_hand:
-                problems.append(f"total {key}: reserved {total.reserved} outside 0..{total.on_hand}")
+                problems.append(
+                    f"total {key}: reserved {total.reserved} outside 0..{total.on_hand}"
+                )
         per_bin: dict[tuple[int, int, str, int], int] = defaultdict(int)
         for unit in s.execute(sa.select(Unit).where(Unit.state == UnitState.IN_STOCK)).scalars():
             if unit.bin_id is None or unit.channel is None:
@@ -57,7 +66,9 @@ def violations(db: Database) -> list[str]:
             per_bin[(unit.merchant_id, unit.product_id, unit.channel, unit.bin_id)] += 1
         for key, count in per_bin.items():
             if levels.get(key, 0) < count:
-                problems.append(f"{key}: {count} units in stock but the level is {levels.get(key, 0)}")
+                problems.append(
+                    f"{key}: {count} units in stock but the level is {levels.get(key, 0)}"
+                )
     return problems
 
 

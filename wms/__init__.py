@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from wms.web import api, ui
-    from wms.web.auth import PUBLIC
+    from wms.web.auth import PUBLIC, protect
 
     # The API authenticates with bearer tokens; session-cookie callers are CSRF-checked in auth.
     csrf.exempt(api.bp)
@@ -63,3 +63,5 @@ def _register_blueprints(app: Flask) -> None:
 
     healthz.wms_access = PUBLIC  # type: ignore[attr-defined]
     app.add_url_rule("/healthz", view_func=healthz)
+    # Static files are public by nature; declaring it keeps "every route has a rule" true.
+    app.view_functions["static"] = protect(PUBLIC)(app.view_functions["static"])

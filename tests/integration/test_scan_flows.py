@@ -88,13 +88,26 @@ def last_stock_push(database: Any) -> dict[str, Any]:
         ([], "GRADE-RESELLABLE", ["putaway"], "main", "BIN-M-01-02"),
         (["PKG-DAMAGED"], "GRADE-RESELLABLE", ["repack", "putaway"], "main", "BIN-M-01-02"),
         (["USED"], "GRADE-RESELLABLE-USED", ["repack", "putaway"], "resale", "BIN-S-01-01"),
-        (["NOT-WORKING"], "GRADE-REPAIR", ["repair-done", "repack", "putaway"], "resale", "BIN-S-01-02"),
+        (
+            ["NOT-WORKING"],
+            "GRADE-REPAIR",
+            ["repair-done", "repack", "putaway"],
+            "resale",
+            "BIN-S-01-02",
+        ),
     ],
     ids=["new", "damaged-box", "used", "repaired"],
 )
 def test_resellable_paths_end_in_stock(
-    station: Any, client: Any, database: Any, demo: dict[str, Any],
-    checks: list[str], grade: str, path: list[str], channel: str, bin_code: str,
+    station: Any,
+    client: Any,
+    database: Any,
+    demo: dict[str, Any],
+    checks: list[str],
+    grade: str,
+    path: list[str],
+    channel: str,
+    bin_code: str,
 ) -> None:
     token = demo["integration"]["token"]
     before = stock(client, token, "ALT-HP-01")
@@ -160,14 +173,21 @@ def test_failed_repair_then_resale_decision_ends_in_resale_stock(
     repair.ok("CMD:REPAIR-FAILED")
     assert unit_state(database, lpn)[0] == "awaiting_decision"
     headers = {"Authorization": f"Bearer {token}"}
-    answer = client.post(f"/api/v1/units/{lpn}/decision", json={"decision": "resale"}, headers=headers)
+    answer = client.post(
+        f"/api/v1/units/{lpn}/decision", json={"decision": "resale"}, headers=headers
+    )
     assert answer.status_code == 200
     assert repack(station("repack"), lpn) == ["unit", "resale_sticker"]
     putaway(station("putaway"), lpn, "BIN-S-01-01")
     assert unit_state(database, lpn) == ("in_stock", "resale")
     history = client.get(f"/api/v1/units/{lpn}", headers=headers).get_json()["history"]
     assert [h["action"] for h in history] == [
-        "receive", "grade_repair", "repair_failed", "decide_resale", "repack", "putaway"
+        "receive",
+        "grade_repair",
+        "repair_failed",
+        "decide_resale",
+        "repack",
+        "putaway",
     ]
     assert_invariants(database)
 
@@ -182,12 +202,16 @@ def test_a_universal_station_does_every_step_and_the_order_completes(
         putaway(universal, lpn, "BIN-M-01-02")
     inspect(universal, third, ["WRONG-ITEM"], "GRADE-NON-RETURNABLE")
     with database.reading() as s:
-        order = s.execute(sa.select(ReturnOrder).where(ReturnOrder.order_code == "512345678")).scalar_one()
+        order = s.execute(
+            sa.select(ReturnOrder).where(ReturnOrder.order_code == "512345678")
+        ).scalar_one()
         assert order.state.value == "received"
     headers = {"Authorization": f"Bearer {demo['integration']['token']}"}
     client.post(f"/api/v1/units/{third}/decision", json={"decision": "dispose"}, headers=headers)
     with database.reading() as s:
-        order = s.execute(sa.select(ReturnOrder).where(ReturnOrder.order_code == "512345678")).scalar_one()
+        order = s.execute(
+            sa.select(ReturnOrder).where(ReturnOrder.order_code == "512345678")
+        ).scalar_one()
         assert order.state.value == "completed"
         assert order.completed_at is not None
     assert stock(client, demo["integration"]["token"], "ALT-PC-03")["main"] == 5 + 1

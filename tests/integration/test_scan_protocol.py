@@ -74,12 +74,16 @@ def test_undo_removes_the_last_unit_of_an_open_receipt(station: Any, database: A
     closed = receipt.ok("CMD:CLOSE")
     assert "ALT-PC-03 × 2" in closed["prompt"]["en"]  # both cases are now missing
     with database.reading() as s:
-        assert s.execute(sa.select(Unit.state).where(Unit.lpn == lpn)).scalar_one().value == "voided"
+        assert (
+            s.execute(sa.select(Unit.state).where(Unit.lpn == lpn)).scalar_one().value == "voided"
+        )
         kinds = s.execute(sa.select(FloorException.kind)).scalars().all()
     assert kinds == ["missing_line"]
 
 
-def test_a_blind_return_learns_its_merchant_from_the_first_product(station: Any, database: Any) -> None:
+def test_a_blind_return_learns_its_merchant_from_the_first_product(
+    station: Any, database: Any
+) -> None:
     receipt = station("receipt")
     receipt.ok("OP-0001")
     opened = receipt.ok("CMD:BLIND")
@@ -135,7 +139,9 @@ def test_marked_goods_need_their_marking_code_once(station: Any, database: Any) 
         assert units[remark].needs_remarking is True
 
 
-def test_offline_receipt_uses_the_stations_reserved_lpns(station: Any, client: Any, demo: dict[str, Any]) -> None:
+def test_offline_receipt_uses_the_stations_reserved_lpns(
+    station: Any, client: Any, demo: dict[str, Any]
+) -> None:
     receipt = station("receipt")
     block = client.post("/api/v1/stations/lpn-block", json={"size": 3}, headers=receipt.headers)
     assert block.status_code == 201
@@ -181,7 +187,10 @@ def test_a_bin_of_the_wrong_zone_names_the_right_zone(station: Any) -> None:
     putaway.ok("OP-0003")
     putaway.ok(lpn)
     wrong = putaway.fail("BIN-S-01-01")
-    assert wrong["prompt"]["ru"] == "Ячейка BIN-S-01-01 в зоне «склад: ресейл», нужна зона «склад: основной»"
+    assert (
+        wrong["prompt"]["ru"]
+        == "Ячейка BIN-S-01-01 в зоне «склад: ресейл», нужна зона «склад: основной»"
+    )
     putaway.ok("BIN-M-01-01")
 
 
