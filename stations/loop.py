@@ -395,7 +395,7 @@ class Station:
             self._token_refused = False
             self.feedback.update(notice=None)
         if online != self._online:
-            log.warning("server %s", "reachable again" if online else "unreachable: offline mode")
+            log.warning("server %s", "reachable: online" if online else "unreachable: offline mode")
             self._online = online
             self._wake.set()
             self.feedback.update(show=True, online=online, queued=self.journal.backlog())
