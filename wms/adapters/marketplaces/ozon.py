@@ -127,11 +127,14 @@ class OzonAdapter:
             return all_results(chunk, exc)
         payload = json_body(response) or {}
         answered = {
-            OfferKey(str(r.get("offer_id", "")), str(r.get("warehouse_id", ""))): r
+            (str(r.get("offer_id", "")), _int(str(r.get("warehouse_id", "")))): r
             for r in payload.get("result") or []
             if isinstance(r, dict)
         }
-        return {key: self._item_result(key, answered.get(key), sent[key]) for key in sent}
+        return {
+            key: self._item_result(key, answered.get((key.offer_id, _int(key.warehouse_id))), qty)
+            for key, qty in sent.items()
+        }
 
     def _item_result(self, key: OfferKey, answer: dict[str, Any] | None, sent: int) -> ItemResult:
         if answer is None:

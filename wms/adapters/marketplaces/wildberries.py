@@ -154,7 +154,8 @@ class WildberriesAdapter:
         by_chrt = {line.chrt_id: line for line in lines}
         named: dict[int, tuple[str, str]] = {}
         anonymous: list[str] = []
-        for error in errors if isinstance(errors, list) else [{"code": "Conflict"}]:
+        entries = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+        for error in entries or [{"code": "Conflict"}]:
             code, message = str(error.get("code", "Conflict")), str(error.get("message", ""))
             if code == "StoreIsProcessing":
                 for line in lines:
