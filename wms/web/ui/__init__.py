@@ -1,65 +1,128 @@
-"""Dashboard and merchant portal (server-rendered pages)."""
+"""Dashboard and merchant portal: server-rendered pages (Jinja, Flask-Babel, htmx, Chart.js).
+
+Every page is protected with `protect(Access(...))`; merchants see and act only within their own
+merchant id (the services and queries take the scope, the handlers never widen it).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
-from wms.services import accounts
-from wms.web.auth import PUBLIC, USER, Access, current, login_session, protect
-from wms.web.context import wms
+from wms.domain.errors import DomainError
+from wms.web.auth import STAFF_ROLES, USER, Access, AuthError
+from wms.web.ui.i18n import _, current_language, init_babel
+from wms.web.ui.params import BadParam
 
 bp = Blueprint("ui", __name__)
 ANY_USER = Access(frozenset({USER}))
+STAFF = Access(frozenset({USER}), user_roles=STAFF_ROLES)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Messages for errors raised by the dashboard's own use cases.
+UI_MESSAGES: dict[str, Any] = {
+    "exception.note_required": _("Write down what was done."),
+    "exception.note_too_long": _("The note is too long."),
+    "exception.not_found": _("No such exception."),
+    "exception.already_resolved": _("This exception was already resolved."),
+    "photo.not_found": _("No such photo."),
+    "user.language": _("Unknown language."),
+    "export.too_many": _("More than %(max)s rows: narrow the filters to export."),
+    "period.invalid": _("Unknown period."),
+}
 
 
-class LoginForm(FlaskForm):
-    """Dashboard login."""
-
-    login = StringField("Login", validators=[DataRequired(), Length(max=100)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    init_babel(state.app)
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site relative paths: an absolute URL here would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("ui.index")
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
-    """Show the login form and log the user in."""
-    form = LoginForm()
-    error = None
-    if form.validate_on_submit():
-        with wms().db.reading() as db:
-            user = accounts.authenticate_user(db, form.login.data or "", form.password.data or "")
-            if user is not None:
-                login_session(user)
-                return redirect(_safe_next(request.args.get("next")))
-        error = "invalid login or password"
-    status = 401 if error else 200
-    return render_template("ui/login.html", form=form, error=error), status
+@bp.app_context_processor
+def _context() -> dict[str, Any]:
+    principal = g.get("principal")
+    staff = principal is not None and principal.user_role in STAFF_ROLES
+    return {"principal": principal, "is_staff": staff, "lang": current_language()}
 
 
-login.wms_access = PUBLIC  # type: ignore[attr-defined]
+def domain_message(exc: DomainError) -> str:
+    """A domain error's message in the page's language."""
+    mine = UI_MESSAGES.get(exc.message_key)
+    if mine is None:
+        return exc.render(current_language())
+    try:
+        return str(mine) % exc.params
+    except (KeyError, TypeError, ValueError):
+        return str(mine)
 
 
-@bp.route("/logout", methods=["POST"])
-@protect(ANY_USER)
-def logout() -> Any:
-    """End the session."""
-    session.clear()
-    return redirect(url_for("ui.login"))
+def _error_page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("ui/error.html", status=status, title=title, message=message), status
 
 
-@bp.route("/")
-@protect(ANY_USER)
-def index() -> Any:
-    """The landing page after login."""
-    return render_template("ui/index.html", principal=current())
+@bp.errorhandler(AuthError)
+def _auth_error(exc: AuthError) -> Any:
+    if exc.status == 401:
+        return redirect(url_for("ui.login", next=request.full_path))
+    return _error_page(403, str(_("Access denied")), str(_("You may not open this page.")))
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> Any:
+    return _error_page(exc.http_status, str(_("Refused")), domain_message(exc))
+
+
+@bp.errorhandler(BadParam)
+def _bad_param(exc: BadParam) -> Any:
+    message = _(
+        "Parameter “%(name)s” has a value that cannot be used (%(value)s): expected %(expected)s."
+    )
+    return _error_page(
+        400,
+        str(_("Bad request")),
+        message % {"name": exc.name, "value": exc.value, "expected": exc.expected},
+    )
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError) -> Any:
+    return _error_page(
+        400,
+        str(_("Form refused")),
+        str(_("The form is missing its security token. Reload the page.")),
+    )
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Any:
+    code = exc.code or 500
+    return _error_page(code, f"{code} {exc.name}", exc.description or "")
+
+
+from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
+    analytics,
+    floor,
+    pages,
+    returns,
+    stock,
+    units,
+)
+
+__all__ = ["ANY_USER", "STAFF", "analytics", "bp", "floor", "pages", "returns", "stock", "units"]
