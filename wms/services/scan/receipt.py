@@ -12,6 +12,7 @@ from wms.domain.returns import Marketplace
 from wms.domain.units import UnitState
 from wms.services import printing, receiving
 from wms.services.scan.context import IDLE, Reply, ScanContext, attention, error, ok
+from wms.services.units import unit_view
 
 RECEIVING = "receiving"
 AWAITING_MARKING = "awaiting_marking"
@@ -94,13 +95,16 @@ def on_unit_code(ctx: ScanContext) -> Reply:
     ctx.set_step(RECEIVING, order_id=order.id)
     product = ctx.uow.session.get(Product, unit.product_id)
     spec = printing.unit_label(ctx.uow.session, unit, ctx.language)
-    return ok(
+    reply = ok(
         "receipt.unit_added",
         spec,
         lpn=unit.lpn,
         title=product.title if product else "",
         count=_live_units(ctx, order.id),
     )
+    # Stations match a replayed offline scan to the unit it created through context.unit.
+    reply.extra["unit"] = unit_view(ctx.uow.session, unit)
+    return reply
 
 
 def on_no_marking(ctx: ScanContext) -> Reply:
