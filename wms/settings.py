@@ -65,7 +65,6 @@ class WarehouseSettings(_Section):
         ]
     )
     lpn_block_size: int = Field(default=200, ge=10, le=10000)
-    scan_dedupe_seconds: float = Field(default=1.0, ge=0)
 
 
 class SlaSettings(_Section):

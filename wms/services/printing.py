@@ -68,15 +68,16 @@ def return_slip(
     missing: list[str],
     extra: list[str],
     operator: str | None = None,
+    lang: str = "ru",
 ) -> LabelSpec:
     """The return-order slip printed when a receipt is closed."""
     merchant = session.get(Merchant, order.merchant_id) if order.merchant_id else None
     return layouts.return_slip(
         order_code=order.order_code or order.number,
         merchant=merchant.name if merchant else "—",
-        marketplace=order.marketplace.value,
-        return_type=order.return_type.value,
-        reason=order.reason.value,
+        marketplace=term(order.marketplace.value)[lang],
+        return_type=term(order.return_type.value)[lang],
+        reason=term(order.reason.value)[lang],
         units=[f"{lpn} {sku}" for lpn, sku in units],
         missing=missing,
         extra=extra,

@@ -135,6 +135,7 @@ def on_close(ctx: ScanContext) -> Reply:
         result.missing,
         result.extra,
         operator=ctx.operator.name if ctx.operator else None,
+        lang=ctx.language,
     )
     ctx.reset()
     return ok(
