@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from wms.domain.returns import QUALITY_REASONS, ReturnReason
 from wms.domain.units import UnitState
 
+# The warehouse's clock for "today" and day buckets (Kazakhstan is UTC+5 all year since 2024).
+WAREHOUSE_TZ = ZoneInfo("Asia/Almaty")
 # Kaspi's quality-returns metric (seed 003): 30 days, counted from 10 orders on.
 QUALITY_WINDOW_DAYS = 30
 QUALITY_MIN_ORDERS = 10
@@ -289,6 +292,11 @@ def lag_seconds(oldest_pending_at: datetime | None, now: datetime) -> float:
 
 
 # --- time buckets ---------------------------------------------------------------------------
+
+
+def local_date(moment: datetime) -> date:
+    """The warehouse-local calendar day of a moment."""
+    return moment.astimezone(WAREHOUSE_TZ).date()
 
 
 def week_start(day: date) -> date:

@@ -6,15 +6,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.domain import kpi
 
-# The warehouse's clock for "today" and day buckets (Kazakhstan is UTC+5 all year since 2024).
-WAREHOUSE_TZ = ZoneInfo("Asia/Almaty")
+WAREHOUSE_TZ = kpi.WAREHOUSE_TZ
 
 
 def is_postgres(session: Session) -> bool:
@@ -49,7 +47,7 @@ def day_start(day: date) -> datetime:
 
 def today(now: datetime) -> date:
     """The warehouse-local date of a moment."""
-    return now.astimezone(WAREHOUSE_TZ).date()
+    return kpi.local_date(now)
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,7 @@ def _spreads_by_rank(
         sa.func.row_number().over(partition_by=grp, order_by=secs).label("rn"),
         sa.func.count().over(partition_by=grp).label("n"),
     ).subquery()
-    wanted = [ranked.c.rn == (p * ranked.c.n + 99) / 100 for p in percents]
+    wanted = [ranked.c.rn == (p * ranked.c.n + 99) // 100 for p in percents]
     rows = session.execute(
         sa.select(ranked.c.grp, ranked.c.seconds, ranked.c.rn, ranked.c.n).where(sa.or_(*wanted))
     ).all()
