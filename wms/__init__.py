@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from flask_wtf.csrf import CSRFProtect
 
 from wms.db.session import open_database
 from wms.services.crypto import SecretBox
-from wms.settings import Settings, load_settings
+from wms.settings import ServerSettings, Settings, load_settings
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    if settings.server.secret_key == "dev-insecure-change-me":
+    if settings.server.secret_key == ServerSettings().secret_key:
         log.warning("server.secret_key is the development default; set a real one in production")
 
     from wms.services.accounts import configure_passwords
@@ -58,7 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(ui.bp)
 
-    def healthz() -> object:
+    def healthz() -> Response:
         return jsonify(status="ok")
 
     healthz.wms_access = PUBLIC  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""`wms`: the server's command line (subcommands load lazily so a broken part cannot block the rest)."""
+"""`wms`: the server's command line (lazy subcommands: a broken part cannot block the rest)."""
 
 from __future__ import annotations
 

@@ -51,13 +51,26 @@ def product_group() -> None:
 
 
 def _add_product(
-    uow: UnitOfWork, merchant: str, sku: str, title: str, barcodes: tuple[str, ...],
-    category: str, price: Decimal, marked: bool,
+    uow: UnitOfWork,
+    merchant: str,
+    sku: str,
+    title: str,
+    barcodes: tuple[str, ...],
+    category: str,
+    price: Decimal,
+    marked: bool,
 ) -> None:
     merchant_id = accounts.merchant_by_code(uow.session, merchant).id
     catalog.add_product(
-        uow, CLI_ACTOR, merchant_id, sku, title,
-        barcodes_=barcodes, category=category, price=price, marked=marked,
+        uow,
+        CLI_ACTOR,
+        merchant_id,
+        sku,
+        title,
+        barcodes_=barcodes,
+        category=category,
+        price=price,
+        marked=marked,
     )
 
 
@@ -71,11 +84,18 @@ def _add_product(
 @click.option("--marked", is_flag=True, help="carries a marking code (Честный ЗНАК / ISMET)")
 @domain_errors
 def product_add(
-    merchant: str, sku: str, title: str, barcodes: tuple[str, ...], category: str, price: str,
+    merchant: str,
+    sku: str,
+    title: str,
+    barcodes: tuple[str, ...],
+    category: str,
+    price: str,
     marked: bool,
 ) -> None:
     """Add a product with its barcodes."""
-    execute(database(), _add_product, merchant, sku, title, barcodes, category, _decimal(price), marked)
+    execute(
+        database(), _add_product, merchant, sku, title, barcodes, category, _decimal(price), marked
+    )
     click.echo(f"product {sku} created")
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 
 from wms.cli.common import settings
 from wms.db import migrate
 from wms.db.session import make_engine
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> sa.Engine:
     return make_engine(settings().database, immediate=False)
 
 

@@ -27,7 +27,9 @@ from wms.domain.errors import NotFound
 
 def merchant_id_by_code(session: Session, code: str) -> int:
     """The id of the merchant with this code."""
-    found = session.execute(sa.select(Merchant.id).where(Merchant.code == code)).scalar_one_or_none()
+    found = session.execute(
+        sa.select(Merchant.id).where(Merchant.code == code)
+    ).scalar_one_or_none()
     if found is None:
         raise NotFound("merchant.not_found", merchant=code)
     return int(found)
@@ -65,7 +67,7 @@ def list_returns(
     if cursor is not None:
         stmt = stmt.where(ReturnOrder.id < cursor)
     rows = session.execute(stmt.order_by(ReturnOrder.id.desc()).limit(limit + 1)).all()
-    page = [(order, code) for order, code in rows[:limit]]
+    page: list[tuple[ReturnOrder, str | None]] = [(order, code) for order, code in rows[:limit]]
     next_cursor = page[-1][0].id if len(rows) > limit else None
     return page, next_cursor
 
@@ -85,7 +87,9 @@ def return_detail(
     lines = [
         {"sku": line.marketplace_sku, "expected": line.expected_qty, "received": line.received_qty}
         for line in session.execute(
-            sa.select(ReturnLine).where(ReturnLine.return_order_id == order.id).order_by(ReturnLine.id)
+            sa.select(ReturnLine)
+            .where(ReturnLine.return_order_id == order.id)
+            .order_by(ReturnLine.id)
         ).scalars()
     ]
     units = [
@@ -123,7 +127,9 @@ def unit_inspections(session: Session, unit_id: int) -> list[Inspection]:
 def unit_photos(session: Session, unit_id: int) -> list[Photo]:
     """Photos of a unit, oldest first."""
     return list(
-        session.execute(sa.select(Photo).where(Photo.unit_id == unit_id).order_by(Photo.id)).scalars()
+        session.execute(
+            sa.select(Photo).where(Photo.unit_id == unit_id).order_by(Photo.id)
+        ).scalars()
     )
 
 

@@ -9,9 +9,17 @@ import secrets
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
-from wms.db.models import IntegrationClient, Merchant, Operator, Station, StationRole, User, UserRole
+from wms.db.models import (
+    IntegrationClient,
+    Merchant,
+    Operator,
+    Station,
+    StationRole,
+    User,
+    UserRole,
+)
 from wms.domain.errors import Conflict, InvalidInput, NotFound
 from wms.services.uow import Actor, UnitOfWork
 from wms.settings import SecuritySettings
@@ -64,7 +72,7 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def _unique(session: Session, column: sa.ColumnElement[str], value: str, what: str) -> None:
+def _unique(session: Session, column: QueryableAttribute[str], value: str, what: str) -> None:
     if session.execute(sa.select(column).where(column == value)).first() is not None:
         raise Conflict("account.exists", what=what, value=value)
 
@@ -90,7 +98,9 @@ def create_station(
 
 def rotate_station_token(uow: UnitOfWork, actor: Actor, name: str) -> str:
     """Give a station a new token; the old one stops working."""
-    station = uow.session.execute(sa.select(Station).where(Station.name == name)).scalar_one_or_none()
+    station = uow.session.execute(
+        sa.select(Station).where(Station.name == name)
+    ).scalar_one_or_none()
     if station is None:
         raise NotFound("station.not_found", station=name)
     token = new_token("st")
@@ -163,7 +173,9 @@ def create_integration_client(
 
 def merchant_by_code(session: Session, code: str) -> Merchant:
     """The merchant with this code."""
-    merchant = session.execute(sa.select(Merchant).where(Merchant.code == code)).scalar_one_or_none()
+    merchant = session.execute(
+        sa.select(Merchant).where(Merchant.code == code)
+    ).scalar_one_or_none()
     if merchant is None:
         raise NotFound("merchant.not_found", merchant=code)
     return merchant

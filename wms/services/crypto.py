@@ -32,7 +32,9 @@ class SecretBox:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
-            raise ValueError("cannot decrypt secret: wrong encryption key or damaged data") from None
+            raise ValueError(
+                "cannot decrypt secret: wrong encryption key or damaged data"
+            ) from None
 
     def encrypt_json(self, data: dict[str, Any]) -> str:
         """Encrypt a JSON object."""

@@ -52,9 +52,33 @@ MERCHANTS = [
 ]
 # merchant, sku, title, category, price, marked, EAN base (12 digits)
 PRODUCTS = [
-    ("ALTYN", "ALT-HP-01", "Наушники беспроводные Qulaq Pro", "electronics", "24990", False, "487001000001"),
-    ("ALTYN", "ALT-KT-02", "Чайник электрический Samovar 1.7 л", "appliances", "15990", False, "487001000002"),
-    ("ALTYN", "ALT-PC-03", "Чехол для телефона, чёрный", "accessories", "3990", False, "487001000003"),
+    (
+        "ALTYN",
+        "ALT-HP-01",
+        "Наушники беспроводные Qulaq Pro",
+        "electronics",
+        "24990",
+        False,
+        "487001000001",
+    ),
+    (
+        "ALTYN",
+        "ALT-KT-02",
+        "Чайник электрический Samovar 1.7 л",
+        "appliances",
+        "15990",
+        False,
+        "487001000002",
+    ),
+    (
+        "ALTYN",
+        "ALT-PC-03",
+        "Чехол для телефона, чёрный",
+        "accessories",
+        "3990",
+        False,
+        "487001000003",
+    ),
     ("KOKTEM", "KKT-SN-42", "Кроссовки Дала, р. 42", "shoes", "32990", True, "487002000001"),
     ("KOKTEM", "KKT-TS-M", "Футболка хлопок, M", "apparel", "6990", True, "487002000002"),
     ("KOKTEM", "KKT-SC-01", "Шарф шерстяной", "apparel", "8990", False, "487002000003"),
@@ -81,7 +105,11 @@ ZONE_NAMES = {
     ZoneKind.DISPOSAL: "Утилизация",
     ZoneKind.RETURN_TO_MERCHANT: "Возврат продавцу",
 }
-OPERATORS = [("Айгуль Сапарова", "OP-0001"), ("Ерлан Жумабаев", "OP-0002"), ("Dmitry Kim", "OP-0003")]
+OPERATORS = [
+    ("Айгуль Сапарова", "OP-0001"),
+    ("Ерлан Жумабаев", "OP-0002"),
+    ("Dmitry Kim", "OP-0003"),
+]
 STATIONS = [
     ("receipt-1", StationRole.RECEIPT),
     ("inspection-1", StationRole.INSPECTION),
@@ -98,7 +126,13 @@ USERS = [
 ]
 # Returns announced by Kaspi that are on their way to the dock.
 ANNOUNCED = [
-    ("ALTYN", "512345678", ReturnType.CUSTOMER_RETURN, ReturnReason.DEFECTIVE, [("ALT-HP-01", 1), ("ALT-PC-03", 2)]),
+    (
+        "ALTYN",
+        "512345678",
+        ReturnType.CUSTOMER_RETURN,
+        ReturnReason.DEFECTIVE,
+        [("ALT-HP-01", 1), ("ALT-PC-03", 2)],
+    ),
     ("KOKTEM", "512345679", ReturnType.CANCELLED_IN_DELIVERY, None, [("KKT-SN-42", 1)]),
     ("ALTYN", "512345680", ReturnType.NOT_PICKED_UP, None, [("ALT-KT-02", 1)]),
 ]
@@ -106,7 +140,9 @@ ANNOUNCED = [
 
 def demo_token(settings: Settings, prefix: str, name: str) -> str:
     """A token that is the same on every run for the same secret key (demo only)."""
-    mac = hmac.new(settings.server.secret_key.encode(), f"demo:{prefix}:{name}".encode(), hashlib.sha256)
+    mac = hmac.new(
+        settings.server.secret_key.encode(), f"demo:{prefix}:{name}".encode(), hashlib.sha256
+    )
     return f"{prefix}_demo_{mac.hexdigest()[:40]}"
 
 
@@ -139,16 +175,32 @@ def _products(uow: UnitOfWork, merchants: dict[str, int]) -> list[dict[str, Any]
         barcode = ean13(base)
         product = _exists(
             uow.session,
-            sa.select(Product).where(Product.merchant_id == merchants[merchant], Product.sku == sku),
+            sa.select(Product).where(
+                Product.merchant_id == merchants[merchant], Product.sku == sku
+            ),
         )
         if product is None:
             catalog.add_product(
-                uow, DEMO, merchants[merchant], sku, title,
-                barcodes_=[barcode], category=category, price=Decimal(price), marked=marked,
+                uow,
+                DEMO,
+                merchants[merchant],
+                sku,
+                title,
+                barcodes_=[barcode],
+                category=category,
+                price=Decimal(price),
+                marked=marked,
             )
         out.append(
-            {"merchant": merchant, "sku": sku, "title": title, "barcodes": [barcode],
-             "category": category, "price": price, "marked": marked}
+            {
+                "merchant": merchant,
+                "sku": sku,
+                "title": title,
+                "barcodes": [barcode],
+                "category": category,
+                "price": price,
+                "marked": marked,
+            }
         )
     return out
 
@@ -173,26 +225,35 @@ def _people(uow: UnitOfWork, settings: Settings) -> dict[str, Any]:
             accounts.create_operator(uow, DEMO, name, badge)
         operators.append({"name": name, "badge": badge})
     stations = []
-    for name, role in STATIONS:
+    for name, station_role in STATIONS:
         token = demo_token(settings, "st", name)
         station = _exists(session, sa.select(Station).where(Station.name == name))
         if station is None:
-            station = Station(name=name, role=role, token_hash="", created_at=uow.now())
+            station = Station(name=name, role=station_role, token_hash="", created_at=uow.now())
             session.add(station)
         station.token_hash = accounts.hash_token(token)
-        stations.append({"name": name, "role": role.value, "token": token})
+        stations.append({"name": name, "role": station_role.value, "token": token})
     users = []
     for login, role, merchant, password in USERS:
         if _exists(session, sa.select(User.id).where(User.login == login)) is None:
             accounts.create_user(uow, DEMO, login, role, password, merchant)
-        users.append({"login": login, "role": role.value, "merchant": merchant, "password": password})
+        users.append(
+            {"login": login, "role": role.value, "merchant": merchant, "password": password}
+        )
     token = demo_token(settings, "it", "demo-integration")
-    client = _exists(session, sa.select(IntegrationClient).where(IntegrationClient.name == "demo-integration"))
+    client = _exists(
+        session, sa.select(IntegrationClient).where(IntegrationClient.name == "demo-integration")
+    )
     if client is None:
         client, _ = accounts.create_integration_client(uow, DEMO, "demo-integration")
     client.token_hash = accounts.hash_token(token)
     integration = {"name": "demo-integration", "token": token}
-    return {"operators": operators, "stations": stations, "users": users, "integration": integration}
+    return {
+        "operators": operators,
+        "stations": stations,
+        "users": users,
+        "integration": integration,
+    }
 
 
 def _announced(uow: UnitOfWork, merchants: dict[str, int]) -> list[dict[str, Any]]:
@@ -212,7 +273,14 @@ def _announced(uow: UnitOfWork, merchants: dict[str, int]) -> list[dict[str, Any
                 reverse_logistics_cost=Decimal("1200"),
             ),
         )
-        out.append({"number": order.number, "order_code": code, "merchant": merchant, "state": order.state.value})
+        out.append(
+            {
+                "number": order.number,
+                "order_code": code,
+                "merchant": merchant,
+                "state": order.state.value,
+            }
+        )
     return out
 
 
@@ -239,7 +307,9 @@ def seed(uow: UnitOfWork, settings: Settings) -> DemoReport:
     _opening_stock(uow, merchants)
     zones = sorted({z.value for z in uow.session.execute(sa.select(Zone.kind)).scalars()})
     data = {
-        "merchants": [{"code": c, "name": n, "resale_discount_percent": d} for c, n, d in MERCHANTS],
+        "merchants": [
+            {"code": c, "name": n, "resale_discount_percent": d} for c, n, d in MERCHANTS
+        ],
         "skus": products,
         "zones": zones,
         "bins": bins,

@@ -1,4 +1,4 @@
-"""Integration calls with an `Idempotency-Key`: the first answer is stored with the change itself."""
+"""Integration calls with an `Idempotency-Key`: the first answer is stored with the change."""
 
 from __future__ import annotations
 

@@ -22,7 +22,9 @@ def rules_for(session: Session, merchant_id: int, category: str | None) -> Gradi
     """Merge the rule layers: global, category, merchant, merchant + category."""
     rows = session.execute(
         sa.select(DispositionRule).where(
-            sa.or_(DispositionRule.merchant_id.is_(None), DispositionRule.merchant_id == merchant_id),
+            sa.or_(
+                DispositionRule.merchant_id.is_(None), DispositionRule.merchant_id == merchant_id
+            ),
             sa.or_(DispositionRule.category.is_(None), DispositionRule.category == category),
         )
     ).scalars()

@@ -20,7 +20,9 @@ from wms.services.units import transition
 from wms.services.uow import Actor, UnitOfWork
 
 
-def key_for(session: Session, actor: Actor, merchant_id: int, sku: str, channel: Channel) -> StockKey:
+def key_for(
+    session: Session, actor: Actor, merchant_id: int, sku: str, channel: Channel
+) -> StockKey:
     """The stock key of a merchant's SKU in a channel (NotFound outside the actor's scope)."""
     if not actor.may_access(merchant_id):
         raise NotFound("product.not_found", sku=sku)
@@ -58,11 +60,13 @@ def outbound(
     bin_code: str | None = None,
     from_reservation: bool = False,
 ) -> TotalSnapshot | None:
-    """Goods leave (a marketplace order shipped); returned units in the bins leave first-in first."""
+    """Goods leave (a marketplace order shipped); returned units in the bins leave oldest first."""
     _positive(quantity)
     session = uow.session
     if from_reservation:
-        stock.book(uow, actor, key, LedgerKind.RELEASE, reserved_delta=-quantity, reference=reference)
+        stock.book(
+            uow, actor, key, LedgerKind.RELEASE, reserved_delta=-quantity, reference=reference
+        )
     plan = _pick_bins(session, key, quantity, bin_code)
     snapshot = None
     for bin_id, take in plan:
@@ -137,7 +141,9 @@ def reserve(
 ) -> TotalSnapshot | None:
     """Hold available stock for an order (available goes down, on hand does not)."""
     _positive(quantity)
-    return stock.book(uow, actor, key, LedgerKind.RESERVATION, reserved_delta=quantity, reference=reference)
+    return stock.book(
+        uow, actor, key, LedgerKind.RESERVATION, reserved_delta=quantity, reference=reference
+    )
 
 
 def release(
@@ -145,7 +151,9 @@ def release(
 ) -> TotalSnapshot | None:
     """Give back a reservation."""
     _positive(quantity)
-    return stock.book(uow, actor, key, LedgerKind.RELEASE, reserved_delta=-quantity, reference=reference)
+    return stock.book(
+        uow, actor, key, LedgerKind.RELEASE, reserved_delta=-quantity, reference=reference
+    )
 
 
 def adjust(

@@ -27,7 +27,9 @@ def get_bin(session: Session, code: str) -> tuple[Bin, Zone]:
 
 def _check_zone(zone: Zone, needed: ZoneKind, bin_code: str) -> None:
     if zone.kind is not needed:
-        raise WrongZone("putaway.wrong_zone", bin=bin_code, zone=zone.kind.value, needed=needed.value)
+        raise WrongZone(
+            "putaway.wrong_zone", bin=bin_code, zone=zone.kind.value, needed=needed.value
+        )
 
 
 def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
@@ -69,7 +71,8 @@ def move_unit(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
         raise InvalidInput("putaway.same_bin", bin=bin_code)
     if unit.state is UnitState.IN_STOCK:
         require(unit, UnitAction.MOVE)
-        assert unit.bin_id is not None and unit.channel is not None
+        assert unit.bin_id is not None
+        assert unit.channel is not None
         key = stock.StockKey(unit.merchant_id, unit.product_id, unit.channel)
         stock.move(uow, actor, key, unit.bin_id, bin_.id, 1, unit_id=unit.id, reference=lpn)
         transition(uow, unit, UnitAction.MOVE, actor, bin=bin_code)

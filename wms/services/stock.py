@@ -1,4 +1,4 @@
-"""The stock of record: every change is a ledger row; levels and totals move in the same transaction.
+"""The stock of record: every change is a ledger row; levels and totals move in the same commit.
 
 Levels change with single UPDATE/UPSERT statements that hold the row lock until commit, so
 concurrent bookings of the same key serialise on PostgreSQL without lost updates; decrements

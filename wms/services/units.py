@@ -84,7 +84,11 @@ def transition_order(
 ) -> ReturnOrderState:
     """Apply a life-cycle action to a return order and record it."""
     old = order.state
-    count = unit_count(uow.session, order.id) if action in (OrderAction.CANCEL, OrderAction.CLOSE) else 0
+    count = (
+        unit_count(uow.session, order.id)
+        if action in (OrderAction.CANCEL, OrderAction.CLOSE)
+        else 0
+    )
     new = next_order_state(old, action, unit_count=count)
     order.state = new
     if old is not new or action is not OrderAction.ADD_UNIT:
@@ -128,7 +132,9 @@ def complete_order_if_done(uow: UnitOfWork, order_id: int, actor: Actor) -> bool
 
 def decision_due(uow: UnitOfWork, merchant: Merchant | None, default_hours: float) -> Any:
     """When a decision on a unit is due under the merchant's SLA."""
-    hours = merchant.decision_sla_hours if merchant and merchant.decision_sla_hours else default_hours
+    hours = (
+        merchant.decision_sla_hours if merchant and merchant.decision_sla_hours else default_hours
+    )
     return uow.now() + timedelta(hours=hours)
 
 

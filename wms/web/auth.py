@@ -81,14 +81,14 @@ def _token_principal(token: str) -> Principal | None:
             if station is None:
                 return None
             actor = Actor(station.name, kind=STATION, station_id=station.id)
-            return Principal(
-                STATION, actor, station.id, station.role, language=station.language
-            )
+            return Principal(STATION, actor, station.id, station.role, language=station.language)
         if token.startswith("it_"):
             client = accounts.integration_by_token(db, token)
             if client is None:
                 return None
-            actor = Actor(f"integration:{client.name}", kind=INTEGRATION, merchant_id=client.merchant_id)
+            actor = Actor(
+                f"integration:{client.name}", kind=INTEGRATION, merchant_id=client.merchant_id
+            )
             return Principal(INTEGRATION, actor)
     return None
 
@@ -132,7 +132,9 @@ def authenticate(access: Access) -> Principal | None:
     if principal.user_role is not None and principal.user_role not in access.user_roles:
         raise AuthError(403, "forbidden", f"role {principal.user_role.value} may not do this")
     if principal.station_role is not None and principal.station_role not in access.station_roles:
-        raise AuthError(403, "forbidden", f"a {principal.station_role.value} station may not do this")
+        raise AuthError(
+            403, "forbidden", f"a {principal.station_role.value} station may not do this"
+        )
     g.principal = principal
     return principal
 

@@ -68,7 +68,12 @@ def register_error_handlers(app: Flask) -> None:
             {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
             for e in exc.errors(include_url=False, include_input=False)
         ]
-        return _json(422, "invalid_request", "the request body or parameters are invalid", {"errors": problems})
+        return _json(
+            422,
+            "invalid_request",
+            "the request body or parameters are invalid",
+            {"errors": problems},
+        )
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:

@@ -1,4 +1,4 @@
-"""What a scan script works with: the station, its session, the operator, and the reply it builds."""
+"""What a scan script works with: station, session, operator, and the reply it builds."""
 
 from __future__ import annotations
 
@@ -68,7 +68,9 @@ class ScanContext:
     @property
     def actor(self) -> Actor:
         """The operator at this station as the actor of audit events."""
-        name = f"{self.operator.name} ({self.operator.badge})" if self.operator else self.station.name
+        name = (
+            f"{self.operator.name} ({self.operator.badge})" if self.operator else self.station.name
+        )
         return Actor(
             name=name,
             kind="operator" if self.operator else "station",
@@ -81,8 +83,14 @@ class ScanContext:
         """The current step of the station session."""
         return self.state.step
 
-    def set_step(self, step: str, *, order_id: int | None = None, unit_id: int | None = None,
-                 data: dict[str, Any] | None = None) -> None:
+    def set_step(
+        self,
+        step: str,
+        *,
+        order_id: int | None = None,
+        unit_id: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         """Move the station session to a step with its work item."""
         self.state.step = step
         self.state.return_order_id = order_id

@@ -182,8 +182,8 @@ def on_describe(ctx: ScanContext, command: str) -> Reply:
         return error("receipt.scan_order")
     reason, rtype = REASON_COMMANDS.get(command), TYPE_COMMANDS.get(command)
     receiving.describe(ctx.uow, ctx.actor, order.id, reason=reason, return_type=rtype)
-    value = (reason or rtype).value if (reason or rtype) else command
-    return ok("receipt.described", value=value)
+    chosen = reason or rtype
+    return ok("receipt.described", value=chosen.value if chosen is not None else command)
 
 
 def is_open(ctx: ScanContext) -> bool:

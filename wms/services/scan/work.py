@@ -1,4 +1,4 @@
-"""Unit scripts: inspection (checklist + grade), repair, repack and putaway, all started by an LPN."""
+"""Unit scripts: inspection (checklist, grade), repair, repack, putaway; each starts with an LPN."""
 
 from __future__ import annotations
 
@@ -142,4 +142,3 @@ def on_bin(ctx: ScanContext) -> Reply:
         return error("unit.wrong_station", lpn=unit.lpn, state=unit.state.value)
     ctx.reset()
     return ok("putaway.moved", lpn=unit.lpn, bin=bin_code)
-

@@ -39,7 +39,7 @@ def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str
 
 
 def _security(access: Access) -> list[dict[str, list[str]]]:
-    schemes = []
+    schemes: list[dict[str, list[str]]] = []
     if "station" in access.kinds:
         schemes.append({"stationToken": []})
     if "integration" in access.kinds:
@@ -51,39 +51,67 @@ def _security(access: Access) -> list[dict[str, list[str]]]:
 
 def _parameters(route: RouteDoc, path: str, components: dict[str, Any]) -> list[dict[str, Any]]:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if kind == "int" else "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if kind == "int" else "string"},
+        }
         for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", route.rule)
     ]
     if route.query is not None:
         schema = route.query.model_json_schema()
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
-            params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+            params.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
     return params
+
+
+def _operation_id(route: RouteDoc) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", route.rule.lower()).strip("_")
+    return f"{route.method.lower()}_{slug}"
 
 
 def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": route.summary,
         "tags": [route.tag],
-        "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.rule.lower()).strip('_')}",
+        "operationId": _operation_id(route),
         "security": _security(route.access),
         "responses": {
-            "400": {"description": "bad request", "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}},
+            "400": {
+                "description": "bad request",
+                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+            },
             "401": {"description": "not authenticated"},
             "403": {"description": "not allowed"},
-            "422": {"description": "invalid values", "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}},
+            "422": {
+                "description": "invalid values",
+                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+            },
         },
     }
     params = _parameters(route, route.rule, components)
     if params:
         op["parameters"] = params
     if route.body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema(route.body, components)}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(route.body, components)}},
+        }
     elif route.multipart:
         op["requestBody"] = {
             "required": True,
-            "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"photo": {"type": "string", "format": "binary"}}}}},
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"photo": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
         }
     if route.status == 204 or route.response is None:
         op["responses"][str(route.status)] = {"description": "done"}
@@ -109,8 +137,16 @@ def build_document() -> dict[str, Any]:
         "components": {
             "schemas": components,
             "securitySchemes": {
-                "stationToken": {"type": "http", "scheme": "bearer", "description": "station token (st_…)"},
-                "integrationToken": {"type": "http", "scheme": "bearer", "description": "integration token (it_…)"},
+                "stationToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "station token (st_…)",
+                },
+                "integrationToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "integration token (it_…)",
+                },
                 "dashboardSession": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
         },

@@ -1,4 +1,4 @@
-"""Return orders and units: reads for everyone allowed, announcements and decisions for integrations."""
+"""Return orders and units: reads, announcements, decisions and photos."""
 
 from __future__ import annotations
 
@@ -48,8 +48,14 @@ def return_out(order: ReturnOrder, merchant_code: str | None) -> s.ReturnOut:
 
 
 @endpoint(
-    bp, "/returns", "GET", access=READERS, query=s.ReturnQuery, response=s.ReturnList,
-    summary="List return orders, newest first", tag="returns",
+    bp,
+    "/returns",
+    "GET",
+    access=READERS,
+    query=s.ReturnQuery,
+    response=s.ReturnList,
+    summary="List return orders, newest first",
+    tag="returns",
 )
 def list_returns(principal: Principal, query: s.ReturnQuery) -> s.ReturnList:
     """Return orders visible to the caller, filtered and paged."""
@@ -68,8 +74,13 @@ def list_returns(principal: Principal, query: s.ReturnQuery) -> s.ReturnList:
 
 
 @endpoint(
-    bp, "/returns/<int:order_id>", "GET", access=READERS, response=s.ReturnOut,
-    summary="One return order with lines and units", tag="returns",
+    bp,
+    "/returns/<int:order_id>",
+    "GET",
+    access=READERS,
+    response=s.ReturnOut,
+    summary="One return order with lines and units",
+    tag="returns",
 )
 def get_return(principal: Principal, order_id: int) -> s.ReturnOut:
     """A return order with its lines and units."""
@@ -82,8 +93,15 @@ def get_return(principal: Principal, order_id: int) -> s.ReturnOut:
 
 
 @endpoint(
-    bp, "/returns", "POST", access=ANNOUNCERS, body=s.AnnounceIn, response=s.ReturnOut, status=201,
-    summary="Announce an expected return (idempotent by external_id)", tag="integration",
+    bp,
+    "/returns",
+    "POST",
+    access=ANNOUNCERS,
+    body=s.AnnounceIn,
+    response=s.ReturnOut,
+    status=201,
+    summary="Announce an expected return (idempotent by external_id)",
+    tag="integration",
 )
 def announce(principal: Principal, body: s.AnnounceIn) -> Any:
     """Create an expected return order; the same external_id again returns the first one."""
@@ -139,12 +157,19 @@ def _unit_out(principal: Principal, lpn: str) -> s.UnitOut:
             {"id": p.id, "width": p.width, "height": p.height, "at": p.created_at.isoformat()}
             for p in queries.unit_photos(db, unit.id)
         ]
-        return s.UnitOut(unit=unit_view(db, unit), history=history, inspections=inspections, photos=photos)
+        return s.UnitOut(
+            unit=unit_view(db, unit), history=history, inspections=inspections, photos=photos
+        )
 
 
 @endpoint(
-    bp, "/units/<lpn>", "GET", access=READERS, response=s.UnitOut,
-    summary="A unit with its full history", tag="returns",
+    bp,
+    "/units/<lpn>",
+    "GET",
+    access=READERS,
+    response=s.UnitOut,
+    summary="A unit with its full history",
+    tag="returns",
 )
 def get_unit_endpoint(principal: Principal, lpn: str) -> s.UnitOut:
     """A unit, its history, inspections and photos."""
@@ -152,8 +177,14 @@ def get_unit_endpoint(principal: Principal, lpn: str) -> s.UnitOut:
 
 
 @endpoint(
-    bp, "/units/<lpn>/decision", "POST", access=DECIDERS, body=s.DecisionIn, response=s.UnitOut,
-    summary="Decide on a unit awaiting decision", tag="returns",
+    bp,
+    "/units/<lpn>/decision",
+    "POST",
+    access=DECIDERS,
+    body=s.DecisionIn,
+    response=s.UnitOut,
+    summary="Decide on a unit awaiting decision",
+    tag="returns",
 )
 def decide(principal: Principal, lpn: str, body: s.DecisionIn) -> s.UnitOut:
     """Dispose, return to merchant, resell, repair or claim a unit awaiting decision."""
@@ -162,8 +193,15 @@ def decide(principal: Principal, lpn: str, body: s.DecisionIn) -> s.UnitOut:
 
 
 @endpoint(
-    bp, "/units/<lpn>/photos", "POST", access=PHOTOGRAPHERS, response=s.Created, status=201,
-    summary="Upload a photo of a unit (multipart field `photo`)", tag="returns", multipart=True,
+    bp,
+    "/units/<lpn>/photos",
+    "POST",
+    access=PHOTOGRAPHERS,
+    response=s.Created,
+    status=201,
+    summary="Upload a photo of a unit (multipart field `photo`)",
+    tag="returns",
+    multipart=True,
 )
 def upload_photo(principal: Principal, lpn: str) -> s.Created:
     """Store an inspection photo (JPEG, PNG or WebP)."""

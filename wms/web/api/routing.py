@@ -93,7 +93,18 @@ def endpoint(
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
         prefix = bp.url_prefix or ""
         ROUTES.append(
-            RouteDoc(prefix + rule, method, summary, tag, access, body, query, response, status, multipart)
+            RouteDoc(
+                prefix + rule,
+                method,
+                summary,
+                tag,
+                access,
+                body,
+                query,
+                response,
+                status,
+                multipart,
+            )
         )
         return view
 

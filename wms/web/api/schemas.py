@@ -151,7 +151,9 @@ class AnnounceIn(Strict):
     reason: ReturnReason | None = None
     external_id: str | None = Field(default=None, max_length=100)
     customer_ref: str | None = Field(default=None, max_length=100)
-    reverse_logistics_cost: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    reverse_logistics_cost: Decimal = Field(
+        default=Decimal("0"), ge=0, max_digits=12, decimal_places=2
+    )
     ordered_at: AwareDatetime | None = None
     expected_at: AwareDatetime | None = None
     lines: list[LineIn] = Field(default_factory=list, max_length=500)

@@ -21,8 +21,14 @@ STATION_ONLY = Access(frozenset({STATION}))
 
 
 @endpoint(
-    bp, "/scan", "POST", access=STATION_ONLY, body=s.ScanIn, response=s.ScanOut,
-    summary="Apply one scan (idempotent by event_id)", tag="stations",
+    bp,
+    "/scan",
+    "POST",
+    access=STATION_ONLY,
+    body=s.ScanIn,
+    response=s.ScanOut,
+    summary="Apply one scan (idempotent by event_id)",
+    tag="stations",
 )
 def scan(principal: Principal, body: s.ScanIn) -> dict[str, Any]:
     """Apply one scan of the station and answer with prompt, sound and labels."""
@@ -40,8 +46,15 @@ def scan(principal: Principal, body: s.ScanIn) -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "/stations/lpn-block", "POST", access=STATION_ONLY, body=s.LpnBlockIn,
-    response=s.LpnBlockOut, status=201, summary="Reserve LPNs for offline receipt", tag="stations",
+    bp,
+    "/stations/lpn-block",
+    "POST",
+    access=STATION_ONLY,
+    body=s.LpnBlockIn,
+    response=s.LpnBlockOut,
+    status=201,
+    summary="Reserve LPNs for offline receipt",
+    tag="stations",
 )
 def lpn_block(principal: Principal, body: s.LpnBlockIn) -> s.LpnBlockOut:
     """Reserve a block of consecutive LPNs for this station."""
@@ -55,8 +68,13 @@ def lpn_block(principal: Principal, body: s.LpnBlockIn) -> s.LpnBlockOut:
 
 
 @endpoint(
-    bp, "/stations/me", "GET", access=STATION_ONLY, response=s.StationMe,
-    summary="Who this station is", tag="stations",
+    bp,
+    "/stations/me",
+    "GET",
+    access=STATION_ONLY,
+    response=s.StationMe,
+    summary="Who this station is",
+    tag="stations",
 )
 def me(principal: Principal) -> s.StationMe:
     """The station's name, role and language, the API version and the server time."""
@@ -82,8 +100,14 @@ def _heartbeat(uow: UnitOfWork, station_id: int, body: s.HeartbeatIn) -> None:
 
 
 @endpoint(
-    bp, "/stations/heartbeat", "POST", access=STATION_ONLY, body=s.HeartbeatIn, status=204,
-    summary="Report the station's queue and device status", tag="stations",
+    bp,
+    "/stations/heartbeat",
+    "POST",
+    access=STATION_ONLY,
+    body=s.HeartbeatIn,
+    status=204,
+    summary="Report the station's queue and device status",
+    tag="stations",
 )
 def heartbeat(principal: Principal, body: s.HeartbeatIn) -> None:
     """Record that the station is alive, its offline queue and device states."""
@@ -106,8 +130,15 @@ def _report(uow: UnitOfWork, principal: Principal, body: s.StationExceptionIn) -
 
 
 @endpoint(
-    bp, "/stations/exceptions", "POST", access=STATION_ONLY, body=s.StationExceptionIn,
-    response=s.Created, status=201, summary="Report a scan that could not be replayed", tag="stations",
+    bp,
+    "/stations/exceptions",
+    "POST",
+    access=STATION_ONLY,
+    body=s.StationExceptionIn,
+    response=s.Created,
+    status=201,
+    summary="Report a scan that could not be replayed",
+    tag="stations",
 )
 def report_exception(principal: Principal, body: s.StationExceptionIn) -> s.Created:
     """Put a failed replay into the supervisors' exceptions queue."""
@@ -115,8 +146,14 @@ def report_exception(principal: Principal, body: s.StationExceptionIn) -> s.Crea
 
 
 @endpoint(
-    bp, "/classify", "POST", access=STATION_ONLY, body=s.ClassifyIn, response=s.ClassifyOut,
-    summary="Classify a code without acting on it", tag="stations",
+    bp,
+    "/classify",
+    "POST",
+    access=STATION_ONLY,
+    body=s.ClassifyIn,
+    response=s.ClassifyOut,
+    summary="Classify a code without acting on it",
+    tag="stations",
 )
 def classify(principal: Principal, body: s.ClassifyIn) -> s.ClassifyOut:
     """What the server makes of a code (scanner diagnostics)."""

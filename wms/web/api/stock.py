@@ -26,8 +26,14 @@ BOOKERS = Access(frozenset({INTEGRATION}))
 
 
 @endpoint(
-    bp, "/stock", "GET", access=READERS, query=s.StockQuery, response=s.StockOut,
-    summary="Stock of a SKU per channel and bin", tag="stock",
+    bp,
+    "/stock",
+    "GET",
+    access=READERS,
+    query=s.StockQuery,
+    response=s.StockOut,
+    summary="Stock of a SKU per channel and bin",
+    tag="stock",
 )
 def get_stock(principal: Principal, query: s.StockQuery) -> s.StockOut:
     """On hand, reserved and available per channel, with the bins."""
@@ -57,7 +63,9 @@ Booking = Callable[[UnitOfWork, StockKey, Any], TotalSnapshot | None]
 def _book(principal: Principal, body: Any, booking: Booking) -> Any:
     def op(uow: UnitOfWork) -> tuple[dict[str, Any], int]:
         merchant_id = queries.merchant_id_by_code(uow.session, body.merchant)
-        key = inventory.key_for(uow.session, principal.actor, merchant_id, body.sku, Channel(body.channel))
+        key = inventory.key_for(
+            uow.session, principal.actor, merchant_id, body.sku, Channel(body.channel)
+        )
         booking(uow, key, body)
         snap = stock.total(uow.session, key)
         out = s.StockTotalOut(
@@ -82,21 +90,37 @@ def _need_bin(body: s.StockMoveIn) -> str:
 
 
 @endpoint(
-    bp, "/stock/inbound", "POST", access=BOOKERS, body=s.StockMoveIn, response=s.StockTotalOut,
-    status=201, summary="Goods arrived into a bin", tag="integration",
+    bp,
+    "/stock/inbound",
+    "POST",
+    access=BOOKERS,
+    body=s.StockMoveIn,
+    response=s.StockTotalOut,
+    status=201,
+    summary="Goods arrived into a bin",
+    tag="integration",
 )
 def inbound(principal: Principal, body: s.StockMoveIn) -> Any:
     """Book regular inbound goods."""
     return _book(
         principal,
         body,
-        lambda uow, key, b: inventory.inbound(uow, principal.actor, key, _need_bin(b), b.quantity, b.reference),
+        lambda uow, key, b: inventory.inbound(
+            uow, principal.actor, key, _need_bin(b), b.quantity, b.reference
+        ),
     )
 
 
 @endpoint(
-    bp, "/stock/outbound", "POST", access=BOOKERS, body=s.StockMoveIn, response=s.StockTotalOut,
-    status=201, summary="Goods shipped out", tag="integration",
+    bp,
+    "/stock/outbound",
+    "POST",
+    access=BOOKERS,
+    body=s.StockMoveIn,
+    response=s.StockTotalOut,
+    status=201,
+    summary="Goods shipped out",
+    tag="integration",
 )
 def outbound(principal: Principal, body: s.StockMoveIn) -> Any:
     """Book an outbound shipment (from a reservation if asked)."""
@@ -104,37 +128,67 @@ def outbound(principal: Principal, body: s.StockMoveIn) -> Any:
         principal,
         body,
         lambda uow, key, b: inventory.outbound(
-            uow, principal.actor, key, b.quantity, b.reference,
-            bin_code=b.bin, from_reservation=b.from_reservation,
+            uow,
+            principal.actor,
+            key,
+            b.quantity,
+            b.reference,
+            bin_code=b.bin,
+            from_reservation=b.from_reservation,
         ),
     )
 
 
 @endpoint(
-    bp, "/stock/reservations", "POST", access=BOOKERS, body=s.StockMoveIn, response=s.StockTotalOut,
-    status=201, summary="Reserve available stock", tag="integration",
+    bp,
+    "/stock/reservations",
+    "POST",
+    access=BOOKERS,
+    body=s.StockMoveIn,
+    response=s.StockTotalOut,
+    status=201,
+    summary="Reserve available stock",
+    tag="integration",
 )
 def reserve(principal: Principal, body: s.StockMoveIn) -> Any:
     """Hold stock for an order."""
     return _book(
-        principal, body, lambda uow, key, b: inventory.reserve(uow, principal.actor, key, b.quantity, b.reference)
+        principal,
+        body,
+        lambda uow, key, b: inventory.reserve(uow, principal.actor, key, b.quantity, b.reference),
     )
 
 
 @endpoint(
-    bp, "/stock/releases", "POST", access=BOOKERS, body=s.StockMoveIn, response=s.StockTotalOut,
-    status=201, summary="Release a reservation", tag="integration",
+    bp,
+    "/stock/releases",
+    "POST",
+    access=BOOKERS,
+    body=s.StockMoveIn,
+    response=s.StockTotalOut,
+    status=201,
+    summary="Release a reservation",
+    tag="integration",
 )
 def release(principal: Principal, body: s.StockMoveIn) -> Any:
     """Give back reserved stock."""
     return _book(
-        principal, body, lambda uow, key, b: inventory.release(uow, principal.actor, key, b.quantity, b.reference)
+        principal,
+        body,
+        lambda uow, key, b: inventory.release(uow, principal.actor, key, b.quantity, b.reference),
     )
 
 
 @endpoint(
-    bp, "/stock/adjustments", "POST", access=BOOKERS, body=s.AdjustmentIn, response=s.StockTotalOut,
-    status=201, summary="Book a cycle count of one bin", tag="integration",
+    bp,
+    "/stock/adjustments",
+    "POST",
+    access=BOOKERS,
+    body=s.AdjustmentIn,
+    response=s.StockTotalOut,
+    status=201,
+    summary="Book a cycle count of one bin",
+    tag="integration",
 )
 def adjust(principal: Principal, body: s.AdjustmentIn) -> Any:
     """Set a bin's quantity to the counted figure."""
