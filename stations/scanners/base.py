@@ -190,19 +190,20 @@ class Reconnect:
 
 
 class Deduper:
-    """Drops repeats of unique codes (LPN, OP-, BIN-, CMD:, marking codes) within a window."""
+    """Drops a repeat of the previous scan within a window when it is a unique code.
+
+    Unique codes are LPN, OP-, BIN-, CMD: and marking codes. Only back-to-back reads count as a
+    double read: `CMD:REPACKED, LPN…, CMD:REPACKED` are three deliberate scans however fast.
+    """
 
     def __init__(self, window_seconds: float) -> None:
         self.window = window_seconds
-        self._seen: dict[str, float] = {}
+        self._last: tuple[str, float] | None = None
 
     def is_duplicate(self, code: str, now: float) -> bool:
-        """Whether this scan repeats the same unique code too soon; EAN/GTIN repeats never are."""
-        if self.window <= 0 or not is_unique_code(code):
+        """Whether this scan repeats the previous one too soon; EAN/GTIN repeats never are."""
+        previous, self._last = self._last, (code, now)
+        if self.window <= 0 or not is_unique_code(code) or previous is None:
             return False
-        previous = self._seen.get(code)
         # Measured from the latest read, so a scanner left in continuous mode stays quiet.
-        self._seen[code] = now
-        if len(self._seen) > 256:
-            self._seen = {c: t for c, t in self._seen.items() if now - t < self.window}
-        return previous is not None and now - previous < self.window
+        return previous[0] == code and now - previous[1] < self.window

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tty
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
+from tests.stations.ptys import Pty, open_pty, point_link
 
-@dataclass
-class Pty:
-    """A pseudo-terminal pair; the test writes to `master` what a scanner would send."""
-
-    master: int
-    slave: int
-    path: str
-    closed: bool = field(default=False)
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def unplug(self) -> None:
-        os.close(self.master)
-        os.close(self.slave)
-        self.closed = True
-
-
-def open_pty() -> Pty:
-    master, slave = os.openpty()
-    tty.setraw(master)
-    return Pty(master, slave, os.ttyname(slave))
+__all__ = ["Pty", "open_pty", "point_link"]
 
 
 @pytest.fixture
@@ -49,11 +25,3 @@ def pty_pair(pty_factory: list[Pty]) -> Pty:
     p = open_pty()
     pty_factory.append(p)
     return p
-
-
-def point_link(link: Path, target: str) -> None:
-    """Re-point a symlink atomically, like udev's /dev/serial/by-id names after a re-plug."""
-    tmp = link.with_suffix(".new")
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(target)
-    tmp.replace(link)

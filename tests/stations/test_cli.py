@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from stations.cli import main
 from stations.printers.fonts import FONT_FILE
-from tests.stations.conftest import Pty
 from tests.stations.fake_wms import TOKEN, FakeWms
 from tests.stations.fakes import FakeZebra
+from tests.stations.ptys import Pty
 from tests.stations.station_kit import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -123,6 +123,15 @@ def test_dedupe_drops_unique_repeats_within_the_window_only() -> None:
     assert dedupe.is_duplicate("CMD:CLOSE", 2.2)
 
 
+def test_dedupe_drops_only_back_to_back_repeats() -> None:
+    dedupe = Deduper(1.0)
+    codes = ["CMD:REPACKED", "LPN0000000001", "CMD:REPACKED", "CMD:REPACKED", "4601234567893"]
+    assert [dedupe.is_duplicate(c, i / 10) for i, c in enumerate(codes)] == [
+        False, False, False, True, False,
+    ]  # fmt: skip
+    assert not dedupe.is_duplicate("CMD:REPACKED", 0.5)  # the EAN came in between
+
+
 def test_dedupe_never_drops_ean_repeats() -> None:
     dedupe = Deduper(1.0)
     assert [dedupe.is_duplicate("4601234567893", t / 10) for t in range(5)] == [False] * 5

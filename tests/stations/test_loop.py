@@ -11,9 +11,9 @@ import pytest
 from stations.journal import EventStatus
 from stations.loop import Station
 from stations.printers import PrinterState
-from tests.stations.conftest import Pty
 from tests.stations.fake_wms import FakeWms
 from tests.stations.fakes import FakeZebra
+from tests.stations.ptys import Pty
 from tests.stations.station_kit import (
     RecordingView,
     make_station,

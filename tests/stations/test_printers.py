@@ -18,8 +18,8 @@ from stations.printers.directory import DirectoryPrinter
 from stations.printers.serial import SerialZplPrinter
 from stations.printers.tcp import TcpZplPrinter
 from stations.settings import PrinterSection
-from tests.stations.conftest import Pty
 from tests.stations.fakes import FakeZebra, ZebraState, host_status_answer
+from tests.stations.ptys import Pty
 from tests.support import free_port
 
 LABEL = b"^XA^CI28^FO16,10^FDLPN0000000201^FS^XZ"

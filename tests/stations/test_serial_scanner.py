@@ -14,7 +14,7 @@ from stations.scanners import open_scanner
 from stations.scanners.base import Scan, ScannerState
 from stations.scanners.serial import SerialScanner, SerialUrlError, parse_serial_url
 from stations.settings import ScannerSection
-from tests.stations.conftest import Pty, open_pty, point_link
+from tests.stations.ptys import Pty, open_pty, point_link
 from tests.support import free_port
 
 MARKING = b"0104690257528523" + b"21k3LInNbH_oG0Q" + b"\x1d91EE06\x1d92YXiyDk="
