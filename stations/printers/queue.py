@@ -80,8 +80,13 @@ class PrintQueue:
 
     def work_once(self) -> bool:
         """Check status and print the oldest job; True when the queue is empty afterwards."""
+        self._print_next()
+        return not self._jobs
+
+    def _print_next(self) -> bool:
+        """Print the oldest job if the printer is ready; True when one went out."""
         if not self._jobs:
-            return True
+            return False
         status = self.refresh_status()
         if not status.ready:
             return False
@@ -96,7 +101,7 @@ class PrintQueue:
             self._jobs.popleft()
         self._last = job
         log.info("printed %s on %s", job.title, self.printer.description)
-        return not self._jobs
+        return True
 
     def refresh_status(self) -> PrinterStatus:
         """Read the printer status now and tell the listener if it changed."""
@@ -133,9 +138,9 @@ class PrintQueue:
                 return
             if not has_jobs:
                 self.refresh_status()  # keeps the UI honest about paper out while idle
-            elif self.work_once():
+            elif self._print_next():
                 with self._cond:
-                    self._cond.notify_all()  # wake wait_idle()
+                    self._cond.notify_all()  # wake wait_idle(); the next job goes out at once
             else:
                 with self._cond:
                     self._cond.wait_for(lambda: self._stopping, self.retry_seconds)

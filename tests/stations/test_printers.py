@@ -89,6 +89,18 @@ def test_paper_out_keeps_the_job_tells_the_operator_and_prints_when_ready(
     assert told[-1][0] is PrinterState.OK
 
 
+def test_a_backlog_prints_back_to_back_not_one_job_per_retry(zebra: FakeZebra) -> None:
+    queue = PrintQueue(TcpZplPrinter("127.0.0.1", zebra.port, timeout=0.5), retry_seconds=30)
+    for n in range(5):
+        queue.submit_payload(f"label {n}", LABEL)
+    queue.start()
+    try:
+        assert queue.wait_idle(5.0)  # a retry pause between jobs would take minutes
+    finally:
+        queue.stop()
+    assert zebra.wait_jobs(5) == [LABEL] * 5
+
+
 def test_silent_printer_is_not_ready_and_nothing_is_sent(zebra: FakeZebra) -> None:
     zebra.state.silent = True
     queue = PrintQueue(TcpZplPrinter("127.0.0.1", zebra.port, timeout=0.2))
