@@ -27,6 +27,7 @@ from wms.db.models.ops import (
 )
 from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
+from wms.db.models.sync import SyncAccount
 from wms.db.models.warehouse import Bin, Warehouse, Zone
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "StockLedgerEntry",
     "StockLevel",
     "StockTotal",
+    "SyncAccount",
     "Unit",
     "User",
     "UserRole",

@@ -76,6 +76,8 @@ class Offer(CreatedAt, Base):
     marketplace_sku: Mapped[str] = mapped_column(sa.String(100))
     #: Kaspi storeId / Wildberries warehouseId / Ozon warehouse_id.
     warehouse_ref: Mapped[str] = mapped_column(sa.String(100))
+    #: The marketplace's article id that return notices name: WB nmId, Ozon sku, Kaspi product.
+    marketplace_item_id: Mapped[str | None] = mapped_column(sa.String(100))
     price: Mapped[Decimal | None]
     active: Mapped[bool] = mapped_column(default=True)
     #: What the marketplace was last told, and when it confirmed it (reintegration speed).
@@ -83,6 +85,9 @@ class Offer(CreatedAt, Base):
     pushed_version: Mapped[int | None]
     pushed_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
+    #: The sync worker pushing this offer right now, and until when (one pusher per offer).
+    lease_owner: Mapped[str | None] = mapped_column(sa.String(100))
+    lease_until: Mapped[datetime | None]
 
     __table_args__ = (
         sa.UniqueConstraint("account_id", "marketplace_sku", "warehouse_ref"),
