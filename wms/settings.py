@@ -91,11 +91,17 @@ class SyncSettings(_Section):
     max_attempts: int = Field(default=12, ge=1)
     lease_seconds: float = Field(default=60, gt=0)
     webhook_timeout_seconds: float = Field(default=10, gt=0)
+    http_timeout_seconds: float = Field(default=30, gt=0)
+    retry_base_seconds: float = Field(default=2, gt=0)
+    retry_max_seconds: float = Field(default=600, gt=0)
+    rate_safety: float = Field(default=0.97, gt=0, le=1)
+    account_pause_seconds: float = Field(default=60, gt=0)
 
 
 class MarketplaceEndpoint(_Section):
     base_url: str = ""
     enabled: bool = True
+    time_scale: float = Field(default=1.0, gt=0)
 
 
 class MarketplacesSettings(_Section):
