@@ -279,7 +279,8 @@ class Station:
             self._replay_failed(entry, f"error: {response.text('en')}", response)
         elif mismatch:
             error = f"lpn_mismatch: label {entry.lpn} printed offline, server has {server_lpn}"
-            self._replay_failed(entry, error, response)
+            told = self.feedback.say("lpn_mismatch", offline=entry.lpn, lpn=server_lpn)
+            self._replay_failed(entry, error, response, told=told)
         else:
             self.journal.mark_sent(entry.event_id, response.to_json())
         # Labels the station already printed offline are not printed twice, unless wrong.
@@ -288,12 +289,17 @@ class Station:
         self.feedback.update(show=True, queued=self.journal.backlog())
 
     def _replay_failed(
-        self, entry: JournalEntry, error: str, response: ScanResponse | None
+        self,
+        entry: JournalEntry,
+        error: str,
+        response: ScanResponse | None,
+        *,
+        told: str | None = None,
     ) -> None:
         self.journal.mark_failed(entry.event_id, error, response.to_json() if response else None)
         log.error("replay of %s (%r) failed: %s", entry.event_id, entry.code, error)
-        self._tell("error", self.feedback.say("replay_failed", code=entry.code, error=error),
-                   "error")  # fmt: skip
+        told = told or self.feedback.say("replay_failed", code=entry.code, error=error)
+        self._tell("error", told, "error")
 
     def report_failures(self) -> None:
         """Send failed events to the server's exception queue (kept until it accepts)."""

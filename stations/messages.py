@@ -42,6 +42,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Scan {code} refused by the server: {error}. Sent to the supervisor",
         "kk": "{code} сканын сервер қабылдамады: {error}. Супервайзерге жіберілді",
     },
+    "lpn_mismatch": {
+        "ru": "Замените этикетку {offline} на {lpn} (напечатана). Передано супервайзеру",
+        "en": "Replace label {offline} with {lpn} (just printed). Sent to the supervisor",
+        "kk": "{offline} затбелгісін {lpn} затбелгісіне ауыстырыңыз (басылды). "
+        "Супервайзерге жіберілді",
+    },
     "rejected": {
         "ru": "Сервер отклонил скан: {error}",
         "en": "The server refused the scan: {error}",

@@ -182,6 +182,11 @@ def test_lost_answer_for_a_unit_shows_an_lpn_mismatch_and_prints_the_server_labe
     station.report_failures()
     assert station.prints.wait_idle(5)
     assert printed_lpns(tmp_path) == ["LPN0000000201", "LPN9000000001"]
+    assert view(station).answers()[-1] == (
+        "error",
+        "Замените этикетку LPN0000000201 на LPN9000000001 (напечатана). Передано супервайзеру",
+        "error",
+    )
     [report] = wms.exceptions
     assert report["error"] == "lpn_mismatch"
     assert "LPN0000000201" in report["detail"]
