@@ -94,7 +94,8 @@ class Feedback:
         before = (self.screen.printer, self.screen.labels_waiting)
         notice = None
         if not status.ready and pending:
-            notice = self.say("printer_not_ready", detail=status.detail, pending=pending)
+            detail = self.say(f"printer_{status.state.value}")
+            notice = self.say("printer_waiting", detail=detail, pending=pending)
         self.update(
             printer=status.state.value,
             printer_detail="" if status.ready else status.detail,

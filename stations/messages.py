@@ -58,11 +58,22 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Station not authorised (token). Call an administrator",
         "kk": "Станция авторизацияланбаған (токен). Әкімшіні шақырыңыз",
     },
-    "printer_not_ready": {
+    "printer_waiting": {
         "ru": "Принтер: {detail}. Этикеток ждёт: {pending}",
         "en": "Printer: {detail}. Labels waiting: {pending}",
         "kk": "Принтер: {detail}. Күтудегі затбелгілер: {pending}",
     },
+    # Printer states in the operator's words (the ~HS detail is English, for logs).
+    "printer_paper_out": {"ru": "нет бумаги", "en": "out of paper", "kk": "қағаз жоқ"},
+    "printer_ribbon_out": {"ru": "нет риббона", "en": "out of ribbon", "kk": "риббон жоқ"},
+    "printer_head_open": {
+        "ru": "открыта печатающая головка",
+        "en": "print head open",
+        "kk": "басып шығару басы ашық",
+    },
+    "printer_paused": {"ru": "на паузе", "en": "paused", "kk": "үзілісте"},
+    "printer_not_ready": {"ru": "не готов", "en": "not ready", "kk": "дайын емес"},
+    "printer_offline": {"ru": "нет связи", "en": "unreachable", "kk": "байланыс жоқ"},
     "label_failed": {
         "ru": "Этикетку не удалось подготовить: {error}",
         "en": "Could not prepare the label: {error}",

@@ -253,7 +253,7 @@ def test_paper_out_during_receipt_tells_the_operator_and_prints_later(
         st.handle_scan(scan(EAN))
         wait_for(lambda: view(st).last.labels_waiting == 1)
         assert view(st).last.printer == PrinterState.PAPER_OUT.value
-        assert "1" in (view(st).last.notice or "")
+        assert view(st).last.notice == "Принтер: нет бумаги. Этикеток ждёт: 1"
         assert zebra.jobs == []
         zebra.state.paper_out = False
         [job] = zebra.wait_jobs(1)

@@ -8,7 +8,9 @@ from datetime import datetime
 
 from rich.console import Console
 
+from stations import messages
 from stations.bigtext import big_lines
+from stations.printers import PrinterState
 from stations.ui import LogView, RichView, Screen, make_view, render
 
 AT = datetime(2025, 3, 1, 9, 30, 5)
@@ -96,3 +98,11 @@ def test_rich_view_rings_the_bell_on_error() -> None:
     view.close()
     assert out.getvalue().count("\a") == 2
     assert "Неизвестный заказ" in out.getvalue()
+
+
+def test_every_message_speaks_every_language_and_every_printer_problem_has_words() -> None:
+    for key, texts in messages.MESSAGES.items():
+        assert set(texts) == set(messages.LANGUAGES), key
+    for state in PrinterState:
+        if state is not PrinterState.OK:
+            assert messages.say(f"printer_{state.value}", "kk")
