@@ -101,6 +101,8 @@ class PrintQueue:
             self._jobs.popleft()
         self._last = job
         log.info("printed %s on %s", job.title, self.printer.description)
+        if self.on_status is not None:
+            self.on_status(self._status, len(self._jobs))  # one label fewer waiting
         return True
 
     def refresh_status(self) -> PrinterStatus:

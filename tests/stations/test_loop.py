@@ -258,6 +258,7 @@ def test_paper_out_during_receipt_tells_the_operator_and_prints_later(
         zebra.state.paper_out = False
         [job] = zebra.wait_jobs(1)
         assert b"^FDLPN9000000001^FS" in job
+        wait_for(lambda: view(st).last.labels_waiting == 0 and view(st).last.notice is None)
     finally:
         st.prints.stop()
         st.client.close()
