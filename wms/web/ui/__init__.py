@@ -27,17 +27,6 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# Messages for errors raised by the dashboard's own use cases.
-UI_MESSAGES: dict[str, Any] = {
-    "exception.note_required": _("Write down what was done."),
-    "exception.note_too_long": _("The note is too long."),
-    "exception.not_found": _("No such exception."),
-    "exception.already_resolved": _("This exception was already resolved."),
-    "photo.not_found": _("No such photo."),
-    "user.language": _("Unknown language."),
-    "export.too_many": _("More than %(max)s rows: narrow the filters to export."),
-    "period.invalid": _("Unknown period."),
-}
 
 
 @bp.record_once
@@ -64,17 +53,14 @@ def _context() -> dict[str, Any]:
 
 def domain_message(exc: DomainError) -> str:
     """A domain error's message in the page's language."""
-    mine = UI_MESSAGES.get(exc.message_key)
-    if mine is None:
-        return exc.render(current_language())
-    try:
-        return str(mine) % exc.params
-    except (KeyError, TypeError, ValueError):
-        return str(mine)
+    return exc.render(current_language())
 
 
-def _error_page(status: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("ui/error.html", status=status, title=title, message=message), status
+def _error_page(status: int, title: str, message: str, detail: str = "") -> tuple[str, int]:
+    page = render_template(
+        "ui/error.html", status=status, title=title, message=message, detail=detail
+    )
+    return page, status
 
 
 @bp.errorhandler(AuthError)
@@ -103,11 +89,8 @@ def _bad_param(exc: BadParam) -> Any:
 
 @bp.errorhandler(CSRFError)
 def _csrf_error(exc: CSRFError) -> Any:
-    return _error_page(
-        400,
-        str(_("Form refused")),
-        str(_("The form is missing its security token. Reload the page.")),
-    )
+    message = str(_("The form is missing its security token. Reload the page."))
+    return _error_page(400, str(_("Form refused")), message, exc.description or "CSRF")
 
 
 @bp.errorhandler(HTTPException)

@@ -115,7 +115,7 @@ SUMMARY_COLUMNS = (
 def billing(fmt: str) -> Response:
     """Billing export of a period: one line per return order received (CSV or XLSX)."""
     if fmt not in ("csv", "xlsx"):
-        raise params.BadParam("format", fmt, "csv or xlsx")
+        raise params.BadParam("format", fmt, "csv, xlsx")
     principal = current()
     with wms().db.reading() as db:
         merchant_id = params.merchant(db, principal)

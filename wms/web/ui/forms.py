@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from wms.domain.grading import Decision
 from wms.web.ui.i18n import LANGUAGES
@@ -22,7 +22,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 class LanguageForm(FlaskForm):  # type: ignore[misc]
     """Switch the interface language."""
 
-    language = SelectField(choices=[(code, code) for code in LANGUAGES])
+    language = StringField(validators=[DataRequired(), AnyOf(LANGUAGES)])
 
 
 class ResolveForm(FlaskForm):  # type: ignore[misc]
@@ -34,14 +34,14 @@ class ResolveForm(FlaskForm):  # type: ignore[misc]
 class DecisionForm(FlaskForm):  # type: ignore[misc]
     """Decide on a unit awaiting decision."""
 
-    decision = SelectField(choices=[(d.value, d.value) for d in Decision])
+    decision = StringField(validators=[DataRequired(), AnyOf([d.value for d in Decision])])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
 class SettleForm(FlaskForm):  # type: ignore[misc]
     """Record the marketplace's answer to a claim."""
 
-    outcome = RadioField(choices=[("compensated", "compensated"), ("rejected", "rejected")])
+    outcome = StringField(validators=[DataRequired(), AnyOf(["compensated", "rejected"])])
 
 
 class PhotoForm(FlaskForm):  # type: ignore[misc]

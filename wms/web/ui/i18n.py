@@ -103,8 +103,11 @@ GENERAL: dict[str, Any] = {
     "hold": _("hold"),
     "disposal": _("disposal"),
     "return_to_merchant": _("return to merchant"),
-    # decisions
+    # decisions and dispositions
     "dispose": _("dispose"),
+    "restock_main": _("back to main stock"),
+    "repack_restock": _("repack, then stock"),
+    "await_decision": _("awaiting decision"),
     # checklist
     "packaging_damaged": _("packaging damaged"),
     "seals_broken": _("seals or tags missing"),

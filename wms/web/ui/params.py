@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import request
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from wms.db.models import Merchant
@@ -30,7 +31,7 @@ def text(name: str, max_len: int = MAX_TEXT) -> str | None:
     """A free-text parameter (trimmed; empty means absent)."""
     value = request.args.get(name, "").strip()
     if len(value) > max_len:
-        raise BadParam(name, value[:20] + "…", f"at most {max_len} characters")
+        raise BadParam(name, value[:20] + "…", gettext("at most %(n)s characters", n=max_len))
     return value or None
 
 
@@ -39,7 +40,7 @@ def choice(name: str, allowed: Iterable[str]) -> str | None:
     value = text(name)
     options = list(allowed)
     if value is not None and value not in options:
-        raise BadParam(name, value, "one of " + ", ".join(options))
+        raise BadParam(name, value, gettext("one of: %(options)s", options=", ".join(options)))
     return value
 
 
@@ -51,9 +52,9 @@ def integer(name: str, *, minimum: int = 0, maximum: int = 2**62) -> int | None:
     try:
         number = int(value)
     except ValueError:
-        raise BadParam(name, value, "a whole number") from None
+        raise BadParam(name, value, gettext("a whole number")) from None
     if not minimum <= number <= maximum:
-        raise BadParam(name, value, f"a number from {minimum} to {maximum}")
+        raise BadParam(name, value, gettext("a number from %(a)s to %(b)s", a=minimum, b=maximum))
     return number
 
 
@@ -65,7 +66,7 @@ def day(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadParam(name, value, "a date like 2026-03-31") from None
+        raise BadParam(name, value, gettext("a date like 2026-03-31")) from None
 
 
 def period(now: datetime, default_days: int = 30) -> Period:
@@ -75,9 +76,9 @@ def period(now: datetime, default_days: int = 30) -> Period:
         last = last or last_days(now, 1).last
         first = first or last
         if first > last:
-            raise BadParam("from", first.isoformat(), "a date not after 'to'")
+            raise BadParam("from", first.isoformat(), gettext("a date not after the end date"))
         if (last - first).days > 731:
-            raise BadParam("from", first.isoformat(), "a range of at most two years")
+            raise BadParam("from", first.isoformat(), gettext("a range of at most two years"))
         return Period(first, last)
     days = choice("days", [str(d) for d in PERIOD_DAYS])
     return last_days(now, int(days) if days else default_days)
