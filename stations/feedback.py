@@ -63,8 +63,16 @@ class Feedback:
             operator=operator_name(context.get("operator")),
             step=str(step) if step else None,
             work=work_item(context),
-            warnings=tuple(str(w) for w in context.get("warnings") or ()) + tuple(problems),
+            warnings=tuple(self.localised(w) for w in context.get("warnings") or ())
+            + tuple(problems),
         )
+
+    def localised(self, text: Any) -> str:
+        """A server text: plain, or `{ru, en, kk}` like prompts (shown in the screen language)."""
+        if isinstance(text, Mapping):
+            chosen = text.get(self.language) or text.get("ru") or text.get("en")
+            return str(chosen or "")
+        return str(text)
 
     def print_all(self, specs: Sequence[Mapping[str, Any]]) -> list[str]:
         """Queue every label of a server answer; return problems to show the operator."""

@@ -13,6 +13,11 @@ from labels.layouts import return_slip, unit_label
 from tests.support import free_port
 
 TOKEN = "station-token"  # noqa: S105
+LAYOUT_WARNING = {
+    "ru": "Сканер печатает в русской раскладке: переключите его в режим USB-COM",
+    "en": "The scanner types through a Russian layout: switch it to USB-COM",
+    "kk": "Сканер орыс тілінде теріп жатыр: USB-COM режиміне ауыстырыңыз",
+}
 SCAN_KEYS = {"event_id", "code", "symbology", "scanned_at", "lpn", "offline"}
 
 
@@ -105,6 +110,11 @@ class FakeWms:
             return answer(
                 "ok", "Сканируйте заказ", "Scan the order", step="order", op=self.operator
             )
+        if code.startswith("ЩЗ-"):  # typed through a Russian layout: repaired, with a warning
+            self.operator = {"name": "Айгерим", "badge": "OP-" + code[3:]}
+            hello = answer("ok", "Сканируйте заказ", "Scan the order", op=self.operator)
+            hello["context"]["warnings"] = [LAYOUT_WARNING]
+            return hello
         if code.startswith("FAIL"):
             return answer("error", "Неизвестный заказ", "Unknown order", op=self.operator)
         if code == "CMD:CLOSE":

@@ -11,7 +11,7 @@ import pytest
 from stations.journal import EventStatus
 from stations.loop import Station
 from stations.printers import PrinterState
-from tests.stations.fake_wms import FakeWms
+from tests.stations.fake_wms import LAYOUT_WARNING, FakeWms
 from tests.stations.fakes import FakeZebra
 from tests.stations.ptys import Pty
 from tests.stations.station_kit import (
@@ -66,6 +66,13 @@ def test_online_scans_are_answered_printed_and_journalled(
     assert station.journal.backlog() == 0
     assert {e.status for e in station.journal.entries()} == {EventStatus.SENT}
     assert station.journal.lpns_left() == 200  # online units use the server's LPNs
+
+
+def test_server_warnings_are_shown_in_the_screen_language(station: Station) -> None:
+    station.connect()
+    station.handle_scan(scan("ЩЗ-0001"))
+    assert view(station).last.warnings == (LAYOUT_WARNING["ru"],)
+    assert view(station).last.operator == "Айгерим OP-0001"
 
 
 def test_double_reads_of_unique_codes_are_dropped_but_ean_repeats_count(
