@@ -10,6 +10,7 @@ from flask import Response, render_template, request
 
 from wms.db.base import utcnow
 from wms.domain import kpi
+from wms.domain.returns import ReturnReason
 from wms.domain.units import UnitState
 from wms.web.auth import current, protect
 from wms.web.context import wms
@@ -152,11 +153,12 @@ def reasons() -> Any:
         by_sku = q.reasons_by(db, period, rf, "sku")
         by_merchant = q.reasons_by(db, period, rf, "merchant") if merchant_id is None else []
         merchants = params.merchant_codes(db, principal)
+    reason_keys = [r.value for r in ReturnReason if r.value in series]
     chart = {
         "type": "bar",
         "stacked": True,
         "labels": [w.strftime("%d.%m") for w in weeks],
-        "series": [{"name": term(k, "reason"), "data": v} for k, v in series.items()],
+        "series": [{"name": term(k, "reason"), "data": series[k]} for k in reason_keys],
     }
     return render_template(
         "ui/reasons.html",
@@ -168,7 +170,7 @@ def reasons() -> Any:
         by_merchant=by_merchant,
         categories=categories,
         merchants=merchants,
-        reason_keys=sorted(series),
+        reason_keys=reason_keys,
     )
 
 

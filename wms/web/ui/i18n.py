@@ -156,7 +156,7 @@ REASONS: dict[str, Any] = {
     "counterfeit": _("counterfeit"),
     "changed_mind": _("changed mind"),
     "damaged_in_transit": _("damaged in transit"),
-    "cancelled": _("cancelled"),
+    "cancelled": _("cancellation"),
     "not_picked_up": _("not picked up"),
     "other": _("other"),
 }
