@@ -16,6 +16,7 @@ PUBLIC_ENDPOINTS = {
     "static": "CSS, JS and images of the pages",
     "healthz": "load balancer health check, no data",
     "ui.login": "the login form itself",
+    "station_page.login": "the browser station's token form itself",
     "api.openapi_json": "the API description, no data",
 }
 PUBLIC_PREFIXES = ("feeds.",)  # Kaspi feed: authenticated by the secret token in its URL
