@@ -50,13 +50,14 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wms.web import api, ui
+    from wms.web import api, station_page, ui
     from wms.web.auth import PUBLIC, protect
 
     # The API authenticates with bearer tokens; session-cookie callers are CSRF-checked in auth.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ui.bp)
+    app.register_blueprint(station_page.bp)
 
     def healthz() -> Response:
         return jsonify(status="ok")
