@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wms.db.base import Base, enum_type, utcnow
+from wms.db.models.ops import AuditEvent
 from wms.db.models.returns import ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry
 from wms.domain.returns import Marketplace
@@ -62,5 +63,7 @@ sa.Index("ix_units_state_decision_due", Unit.state, Unit.decision_due_at)
 sa.Index("ix_return_orders_received_at", ReturnOrder.received_at)
 sa.Index("ix_return_orders_created_at", ReturnOrder.created_at)
 sa.Index("ix_return_orders_type_created", ReturnOrder.return_type, ReturnOrder.created_at)
+# Processing time per stage: a period's unit transitions (without the return orders' events).
+sa.Index("ix_audit_events_entity_created", AuditEvent.entity, AuditEvent.created_at)
 # The unit page shows the stock ledger rows of the unit.
 sa.Index("ix_stock_ledger_unit_id", StockLedgerEntry.unit_id)

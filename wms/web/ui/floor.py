@@ -49,7 +49,7 @@ def _live() -> dict[str, Any]:
 def floor() -> Any:
     """The supervisor's view of the floor right now."""
     with wms().db.reading() as db:
-        open_items = q.exceptions(db, status=ExceptionStatus.OPEN)
+        open_items = q.exceptions(db, status=ExceptionStatus.OPEN, limit=50)
         resolved = q.exceptions(db, status=ExceptionStatus.RESOLVED, limit=10)
     return render_template(
         "ui/floor.html", **_live(), exceptions=open_items, resolved=resolved, form=ResolveForm()

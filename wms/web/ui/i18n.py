@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import Flask, g, session
-from flask_babel import Babel, format_datetime, format_decimal, gettext, lazy_gettext
+from flask_babel import Babel, gettext, lazy_gettext
 
+from wms.domain.kpi import WAREHOUSE_TZ
 from wms.web.context import wms
 
 LANGUAGES = ("ru", "en", "kk")
@@ -20,6 +23,16 @@ _ = lazy_gettext
 
 def current_language() -> str:
     """The language of this request: the user's choice, then the session's, then the default."""
+    principal, known = g.get("principal"), g.get("_language")
+    if known is not None and principal is not None:
+        return str(known)
+    language = _choose_language()
+    if principal is not None:  # settled once the caller is known
+        g._language = language
+    return language
+
+
+def _choose_language() -> str:
     principal = g.get("principal")
     if principal is not None and principal.user_id is not None and principal.language in LANGUAGES:
         return str(principal.language)
@@ -207,16 +220,20 @@ def term(value: Any, group: str = "") -> str:
     if value is None:
         return "—"
     key = getattr(value, "value", value)
-    found = GROUPS.get(group, {}).get(key) or GENERAL.get(key)
-    return str(found) if found is not None else str(key)
+    cache: dict[tuple[str, Any], str] = g.setdefault("_terms", {})  # one language per request
+    name = cache.get((group, key))
+    if name is None:
+        found = GROUPS.get(group, {}).get(key) or GENERAL.get(key)
+        name = cache[(group, key)] = str(found) if found is not None else str(key)
+    return name
 
 
 # --- formats --------------------------------------------------------------------------------
 
 
 def dt(value: datetime | None) -> str:
-    """Date and time in the warehouse's time zone."""
-    return "—" if value is None else format_datetime(value, "dd.MM.yyyy HH:mm")
+    """Date and time in the warehouse's time zone (the same digits in every language)."""
+    return "—" if value is None else value.astimezone(WAREHOUSE_TZ).strftime("%d.%m.%Y %H:%M")
 
 
 def day(value: Any) -> str:
@@ -240,28 +257,43 @@ def duration(seconds: float | None) -> str:
     return gettext("%(d)d d %(h)d h", d=days, h=hours_)
 
 
+@functools.lru_cache(maxsize=8)
+def _separators(language: str) -> tuple[str, str]:
+    symbols = Locale.parse(language).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"]
+
+
+def _number(value: Decimal | float | int, decimals: int, *, trim: bool = False) -> str:
+    # Babel's separators, Python's formatting: pages print thousands of numbers.
+    group, point = _separators(current_language())
+    text = f"{value:,.{decimals}f}"
+    if trim and decimals:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+
 def hours(seconds: float | None) -> str:
     """Seconds as hours with one decimal."""
-    return "—" if seconds is None else format_decimal(round(seconds / 3600, 1), "#,##0.0")
+    return "—" if seconds is None else _number(seconds / 3600, 1)
 
 
 def money(value: Decimal | float | int | None) -> str:
     """An amount in tenge."""
-    if value is None:
-        return "—"
-    return f"{format_decimal(value, '#,##0')} ₸"
+    return "—" if value is None else f"{_number(value, 0)} ₸"
 
 
 def num(value: int | float | None) -> str:
     """A number with the language's grouping."""
-    return "—" if value is None else format_decimal(value, "#,##0.##")
+    if value is None:
+        return "—"
+    return _number(value, 0) if isinstance(value, int) else _number(value, 2, trim=True)
 
 
 def pct(fraction: float | None) -> str:
     """A fraction as a percentage."""
-    return "—" if fraction is None else f"{format_decimal(fraction * 100, '#,##0.0')} %"
+    return "—" if fraction is None else f"{_number(fraction * 100, 1)} %"
 
 
 def percent(value: Decimal | float | None) -> str:
     """A value that already is a percentage."""
-    return "—" if value is None else f"{format_decimal(value, '#,##0.00')} %"
+    return "—" if value is None else f"{_number(value, 2)} %"

@@ -186,7 +186,7 @@ class WaitingDecision:
 
 
 def waiting_decisions(
-    session: Session, merchant_id: int | None, state: UnitState, limit: int = 200
+    session: Session, merchant_id: int | None, state: UnitState, limit: int = 100
 ) -> list[WaitingDecision]:
     """Units awaiting decision (or claimed), the soonest due first."""
     photos = sa.select(sa.func.count()).where(Photo.unit_id == Unit.id).scalar_subquery()
