@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,22 @@ from stations.journal import EventStatus, JournalEntry
 from stations.loop import Station
 from stations.settings import load_station_settings
 from tests.e2e.stations.site import WmsServer
+from tests.stations import station_kit
 from tests.stations.fakes import FakeZebra
 from tests.stations.ptys import Pty, open_pty, point_link
-from tests.stations.station_kit import RecordingView, wait_for
+from tests.stations.station_kit import RecordingView
 from tests.unit.labels.samples import check_zpl
 
 __all__ = ["Label", "StationRig", "bc_data", "labels_of", "wait_for"]
+
+# Generous: these tests share two cores with the rest of the suite; a timeout only ends a failure.
+WAIT_SECONDS = 20.0
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = WAIT_SECONDS) -> None:
+    """Poll until the condition holds (AssertionError after the timeout)."""
+    station_kit.wait_for(condition, timeout)
+
 
 # ^BC field data: start (>9 >: >;) and code-set switch (>5 >6 >7) codes around the text.
 _CODE128_CODES = re.compile(r">[9:;567]")
@@ -133,9 +144,11 @@ class StationRig:
 
     def scan(self, code: str, *, aim: str = "") -> dict[str, Any]:
         """One frame (AIM prefix, code, CR LF); wait until the server answered it; the answer."""
-        before = self.journal_size
+        before, shown = self.journal_size, len(self.view.answers())
         self.send((aim + code + "\r\n").encode("utf-8"))
         (entry,) = self.wait_settled(before, 1)
+        # The journal is written before the screen: wait for the answer to be shown too.
+        wait_for(lambda: len(self.view.answers()) > shown)
         assert entry.response is not None, f"{code!r}: no answer ({entry.status}, {entry.error})"
         return entry.response
 
@@ -145,7 +158,9 @@ class StationRig:
         assert answer["result"] != "error", f"{code!r}: {answer['prompt']['en']}"
         return answer
 
-    def wait_settled(self, after_seq: int, count: int, timeout: float = 10.0) -> list[JournalEntry]:
+    def wait_settled(
+        self, after_seq: int, count: int, timeout: float = WAIT_SECONDS
+    ) -> list[JournalEntry]:
         """Wait until `count` scans after `after_seq` are journalled and answered by the server."""
 
         def settled() -> list[JournalEntry]:
@@ -160,7 +175,7 @@ class StationRig:
         )
         return settled()
 
-    def printed(self, count: int, timeout: float = 10.0) -> list[Label]:
+    def printed(self, count: int, timeout: float = WAIT_SECONDS) -> list[Label]:
         """Wait until the printer has `count` jobs in all; every job as a Label."""
         wait_for(lambda: len(self.zebra.jobs) >= count, timeout)
         return labels_of(self.zebra.jobs)

@@ -28,7 +28,7 @@ def test_an_unplugged_scanner_comes_back_at_the_same_path_without_a_restart(
 
     receipt.pty = open_pty()  # plugged back in: a new device node behind the same name
     point_link(receipt.link, receipt.pty.path)
-    wait_for(lambda: receipt.station.scanner.state.value == "ok", timeout=10)
+    wait_for(lambda: receipt.station.scanner.state.value == "ok")
     opened = receipt.ok("512345678")
     assert opened["context"]["return_order"]["order_code"] == "512345678"
     assert opened["context"]["operator"]["badge"] == "OP-0001"  # same session on the server
