@@ -105,7 +105,7 @@ SELECT 1000 + g, 'RB-' || g, merchant_id, market,
        CASE WHEN state IS NULL THEN 'expected' WHEN done_at IS NOT NULL THEN 'completed' ELSE 'received' END,
        true,
        CASE WHEN rtype = 'not_picked_up' AND r5 < 0.05 THEN 'ABUSER-' || (g % 50)
-            ELSE 'C' || ((g * 7919) % 300000) END,
+            ELSE 'C' || ((g::bigint * 7919) % 300000) END,
        price, 900 + (g * 13) % 1700,
        created_at - CASE WHEN rtype = 'not_picked_up' THEN interval '7 days' + r4 * interval '14 days'
                          ELSE interval '1 day' + r4 * interval '9 days' END,

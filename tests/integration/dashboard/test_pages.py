@@ -66,6 +66,9 @@ def test_anonymous_visitors_are_sent_to_the_login(app: Any, world: Any) -> None:
     answer = app.test_client().get("/kpis")
     assert answer.status_code == 302
     assert "/login" in answer.headers["Location"]
+    live = app.test_client().get("/floor/live", headers={"HX-Request": "true"})
+    assert live.status_code == 401
+    assert live.headers["HX-Redirect"].startswith("/login")
 
 
 def test_a_merchant_sees_and_touches_only_its_own_goods(app: Any, world: Any) -> None:

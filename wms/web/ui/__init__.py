@@ -66,7 +66,10 @@ def _error_page(status: int, title: str, message: str, detail: str = "") -> tupl
 @bp.errorhandler(AuthError)
 def _auth_error(exc: AuthError) -> Any:
     if exc.status == 401:
-        return redirect(url_for("ui.login", next=request.full_path))
+        target = url_for("ui.login", next=request.full_path)
+        if request.headers.get("HX-Request"):  # a live fragment: send the whole page to login
+            return Response(status=401, headers={"HX-Redirect": target})
+        return redirect(target)
     return _error_page(403, str(_("Access denied")), str(_("You may not open this page.")))
 
 

@@ -42,7 +42,7 @@ def _choose_language() -> str:
     return wms().settings.i18n.default_language
 
 
-def init_babel(app: Flask) -> None:
+def init_babel(app: Flask | Any) -> None:
     """Install Flask-Babel with our catalogues, the warehouse time zone and the filters."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Almaty")
@@ -249,18 +249,18 @@ def duration(seconds: float | None) -> str:
         return "—"
     minutes = int(seconds // 60)
     if minutes < 60:
-        return gettext("%(m)d min", m=minutes)
+        return str(gettext("%(m)d min", m=minutes))
     hours_, minutes = divmod(minutes, 60)
     if hours_ < 48:
-        return gettext("%(h)d h %(m)d min", h=hours_, m=minutes)
+        return str(gettext("%(h)d h %(m)d min", h=hours_, m=minutes))
     days, hours_ = divmod(hours_, 24)
-    return gettext("%(d)d d %(h)d h", d=days, h=hours_)
+    return str(gettext("%(d)d d %(h)d h", d=days, h=hours_))
 
 
 @functools.lru_cache(maxsize=8)
 def _separators(language: str) -> tuple[str, str]:
     symbols = Locale.parse(language).number_symbols["latn"]
-    return symbols["group"], symbols["decimal"]
+    return str(symbols["group"]), str(symbols["decimal"])
 
 
 def _number(value: Decimal | float | int, decimals: int, *, trim: bool = False) -> str:

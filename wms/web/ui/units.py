@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, send_file, url_for
-from werkzeug.utils import safe_join
+from werkzeug.security import safe_join
 
 from labels.pdf import render_pdf
 from wms.db.base import utcnow

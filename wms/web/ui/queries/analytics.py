@@ -24,6 +24,7 @@ from wms.domain.returns import (
 )
 from wms.domain.stock import Channel
 from wms.domain.units import UnitState
+from wms.web.ui.queries.returns import AnySelect
 from wms.web.ui.queries.sql import (
     Period,
     as_date,
@@ -386,7 +387,9 @@ def repeat_buyers(
         .order_by(count.desc(), ReturnOrder.customer_ref)
         .limit(limit)
     ).all()
-    return [RepeatBuyer(ref, int(m), int(n), Decimal(v or 0), last) for ref, m, n, v, last in rows]
+    return [
+        RepeatBuyer(str(ref), int(m), int(n), Decimal(v or 0), last) for ref, m, n, v, last in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -411,7 +414,7 @@ def _reason_base(rf: ReasonFilter, period: Period) -> list[Any]:
     return conds
 
 
-def _reason_join(stmt: sa.Select[Any]) -> sa.Select[Any]:
+def _reason_join(stmt: AnySelect) -> AnySelect:
     return stmt.join(ReturnOrder, ReturnOrder.id == Unit.return_order_id).join(
         Product, Product.id == Unit.product_id
     )
@@ -465,7 +468,7 @@ def reasons_by(
     return [(str(key), int(n), parts[str(key)]) for key, n in totals]
 
 
-def _dimension_join(stmt: sa.Select[Any], dimension: str) -> sa.Select[Any]:
+def _dimension_join(stmt: AnySelect, dimension: str) -> AnySelect:
     stmt = stmt.join(Product, Product.id == Unit.product_id)
     if dimension == "merchant":
         stmt = stmt.join(Merchant, Merchant.id == Unit.merchant_id)

@@ -146,8 +146,8 @@ def throughput_today(session: Session, now: datetime) -> Throughput:
     per_operator: dict[str, dict[str, int]] = {}
     result = Throughput()
     for station_id, operator_id, action, count in rows:
-        station = stations.get(station_id, "")
-        operator = operators.get(operator_id, "")
+        station = stations.get(station_id or 0, "")
+        operator = operators.get(operator_id or 0, "")
         bucket = per_station.setdefault(station, {})
         bucket[action] = bucket.get(action, 0) + int(count)
         bucket = per_operator.setdefault(operator, {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from wms.db.models import Merchant, Product, ReturnOrder, Unit
 from wms.domain.barcodes import CodeKind, classify
 from wms.web.ui.queries.sql import day_start
 
+AnySelect: TypeAlias = "sa.Select[*tuple[Any, ...]]"
 PAGE = 50
 EXPORT_MAX = 100_000
 _ONE_DAY = timedelta(days=1)
@@ -74,7 +75,7 @@ def _looks_like_lpn(q: str) -> str | None:
     return found.value if found.kind is CodeKind.LPN else None
 
 
-def _unit_select() -> sa.Select[Any]:
+def _unit_select() -> AnySelect:
     return (
         sa.select(
             Unit.id,
@@ -102,7 +103,7 @@ def _unit_select() -> sa.Select[Any]:
     )
 
 
-def _unit_filters(stmt: sa.Select[Any], f: ReturnFilter) -> sa.Select[Any]:
+def _unit_filters(stmt: AnySelect, f: ReturnFilter) -> AnySelect:
     if f.q:
         lpn = _looks_like_lpn(f.q)
         if lpn:
@@ -146,10 +147,10 @@ def search_units(
     if before is not None:
         stmt = stmt.where(Unit.id < before)
     rows = session.execute(stmt.order_by(Unit.id.desc()).limit(limit + 1)).all()
-    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+    return list(rows[:limit]), (rows[limit - 1].id if len(rows) > limit else None)
 
 
-def _order_select() -> sa.Select[Any]:
+def _order_select() -> AnySelect:
     units = (
         sa.select(sa.func.count())
         .where(Unit.return_order_id == ReturnOrder.id, Unit.state != "voided")
@@ -175,7 +176,7 @@ def _order_select() -> sa.Select[Any]:
     ).outerjoin(Merchant, Merchant.id == ReturnOrder.merchant_id)
 
 
-def _order_filters(stmt: sa.Select[Any], f: ReturnFilter) -> sa.Select[Any]:
+def _order_filters(stmt: AnySelect, f: ReturnFilter) -> AnySelect:
     if f.q:
         lpn = _looks_like_lpn(f.q)
         text = f.q.strip()
@@ -221,16 +222,16 @@ def search_orders(
     if before is not None:
         stmt = stmt.where(ReturnOrder.id < before)
     rows = session.execute(stmt.order_by(ReturnOrder.id.desc()).limit(limit + 1)).all()
-    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+    return list(rows[:limit]), (rows[limit - 1].id if len(rows) > limit else None)
 
 
-def count_capped(session: Session, stmt: sa.Select[Any], cap: int) -> int:
+def count_capped(session: Session, stmt: AnySelect, cap: int) -> int:
     """How many rows a query returns, counting no further than `cap` (cheap bound check)."""
     limited = stmt.limit(cap).subquery()
     return int(session.execute(sa.select(sa.func.count()).select_from(limited)).scalar_one())
 
 
-def export_statement(view: str, f: ReturnFilter) -> sa.Select[Any]:
+def export_statement(view: str, f: ReturnFilter) -> AnySelect:
     """The query behind an export of the units or orders view."""
     if view == "orders":
         return _order_filters(_order_select(), f).order_by(ReturnOrder.id.desc())

@@ -20,7 +20,7 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def seconds_between(session: Session, start: Any, end: Any) -> sa.ColumnElement[float]:
+def seconds_between(session: Session, start: Any, end: Any) -> sa.ColumnElement[Any]:
     """`end − start` in seconds as a SQL expression."""
     if is_postgres(session):
         return sa.func.extract("epoch", end - start)

@@ -77,7 +77,7 @@ def totals(
         stmt = stmt.where(StockTotal.product_id.in_(in_zone))
     stmt = stmt.order_by(Merchant.code, Product.sku, StockTotal.channel).offset(offset)
     rows = session.execute(stmt.limit(limit + 1)).all()
-    return rows[:limit], len(rows) > limit
+    return list(rows[:limit]), len(rows) > limit
 
 
 def available(on_hand: int, reserved: int) -> int:
@@ -148,7 +148,9 @@ def detail(
         stmt = stmt.where(StockLedgerEntry.id < before)
     rows = session.execute(stmt.order_by(StockLedgerEntry.id.desc()).limit(limit + 1)).all()
     next_before = rows[limit - 1][0].id if len(rows) > limit else None
-    return StockDetail(product, merchant, list(totals_), list(levels), rows[:limit], next_before)
+    return StockDetail(
+        product, merchant, list(totals_), list(levels), list(rows[:limit]), next_before
+    )
 
 
 def in_process(session: Session, merchant_id: int | None) -> list[tuple[str, dict[str, int]]]:
