@@ -121,6 +121,28 @@ def test_a_merchant_decides_for_its_own_unit_and_the_stock_follows(app: Any, wor
     assert "BIN-S-01-01" in detail
 
 
+def test_a_supervisor_applies_overdue_default_decisions(app: Any, world: Any) -> None:
+    db = app.extensions["wms"].db
+    with UnitOfWork(db) as uow:  # KOKTEM decides "dispose" by default and B is overdue
+        uow.session.execute(
+            sa.update(Merchant).where(Merchant.code == "KOKTEM").values(default_decision="dispose")
+        )
+        uow.session.execute(
+            sa.update(Unit)
+            .where(Unit.lpn == world.lpns["B"])
+            .values(decision_due_at=datetime.now(UTC) - timedelta(hours=1))
+        )
+        uow.commit()
+    client = logged_in(app, "supervisor")
+    answer = post_form(client, "/decisions/apply-defaults", {})
+    assert answer.status_code == 303
+    assert "применены: 1" in client.get("/decisions").get_data(as_text=True)
+    with db.reading() as s:
+        state = s.execute(sa.select(Unit.state).where(Unit.lpn == world.lpns["B"])).scalar_one()
+    assert state is UnitState.DISPOSED
+    assert post_form(logged_in(app, "koktem"), "/decisions/apply-defaults", {}).status_code == 403
+
+
 def test_a_refused_decision_says_why_and_changes_nothing(app: Any, world: Any) -> None:
     client = logged_in(app, "supervisor")
     lpn = world.lpns["A"]  # in stock: nothing to decide

@@ -18,7 +18,7 @@ from wms.services.units import get_unit
 from wms.web.auth import current, protect
 from wms.web.context import run, wms
 from wms.web.ui import ANY_USER, STAFF, bp, domain_message, params
-from wms.web.ui.forms import DecisionForm, PhotoForm, SettleForm
+from wms.web.ui.forms import DecisionForm, EmptyForm, PhotoForm, SettleForm
 from wms.web.ui.i18n import _, current_language
 from wms.web.ui.queries import detail
 from wms.web.ui.queries.detail import waiting_count, waiting_decisions
@@ -201,3 +201,14 @@ def decisions() -> Any:
         decisions=list(Decision),
         settle_form=SettleForm(),
     )
+
+
+@bp.route("/decisions/apply-defaults", methods=["POST"])
+@protect(STAFF)
+def apply_defaults() -> Any:
+    """Apply each merchant's default decision to the overdue units now (the CLI job's work)."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        decided = run(workflow.apply_default_decisions)
+        flash(str(_("Default decisions applied: %(n)s.", n=len(decided))), "ok")
+    return redirect(url_for("ui.decisions"), 303)
