@@ -6,6 +6,7 @@ import os
 import time
 
 import evdev.ecodes as e
+import pytest
 
 from stations.scanners.base import ScannerState
 from stations.scanners.keyboard import KEYMAP, EvdevScanner, StdinScanner, decode_keys
@@ -80,7 +81,13 @@ def test_stdin_reader_gives_one_scan_per_line_and_keeps_gs() -> None:
 
 
 def test_evdev_reader_on_a_virtual_keyboard() -> None:
-    need(os.path.exists("/dev/uinput") and os.access("/dev/uinput", os.W_OK), "/dev/uinput")
+    # A writable /dev/uinput needs a privileged machine; containers (and so CI) rarely have one.
+    # The key decoding is covered above without it; WMS_TEST_UINPUT=1 makes this smoke test a
+    # requirement on machines that can run it.
+    usable = os.path.exists("/dev/uinput") and os.access("/dev/uinput", os.W_OK)
+    if not usable and not os.environ.get("WMS_TEST_UINPUT"):
+        pytest.skip("/dev/uinput not writable here (set WMS_TEST_UINPUT=1 to require it)")
+    need(usable, "/dev/uinput")
     from evdev import UInput
 
     with UInput({e.EV_KEY: list(KEYMAP) + [e.KEY_ENTER, e.KEY_LEFTSHIFT, e.KEY_LEFTCTRL]}) as ui:
