@@ -266,7 +266,8 @@ class Station:
                 self._refused(entry, exc)
                 return False
             except RequestRejected as exc:
-                self._replay_failed(entry, f"{exc.code}: {exc.message}", None)
+                told = self._void_label(entry, exc.message)
+                self._replay_failed(entry, f"{exc.code}: {exc.message}", None, told=told)
                 return True
             self._set_online(True)
             self._settle_replayed(entry, response)
@@ -275,18 +276,32 @@ class Station:
     def _settle_replayed(self, entry: JournalEntry, response: ScanResponse) -> None:
         server_lpn = unit_lpn(response.context)
         mismatch = bool(entry.lpn and server_lpn and server_lpn != entry.lpn)
+        # A label printed offline for a scan that made no unit (refused, or the product needs
+        # its marking code first): the label must come off, and the supervisor must know.
+        void = self._void_label(entry, response.text(self.feedback.language), server_lpn)
         if response.result == "error":
-            self._replay_failed(entry, f"error: {response.text('en')}", response)
+            self._replay_failed(entry, f"error: {response.text('en')}", response, told=void)
         elif mismatch:
             error = f"lpn_mismatch: label {entry.lpn} printed offline, server has {server_lpn}"
             told = self.feedback.say("lpn_mismatch", offline=entry.lpn, lpn=server_lpn)
             self._replay_failed(entry, error, response, told=told)
+        elif void:
+            error = f"lpn_void: label {entry.lpn} printed offline, no unit: {response.text('en')}"
+            self._replay_failed(entry, error, response, told=void)
         else:
             self.journal.mark_sent(entry.event_id, response.to_json())
         # Labels the station already printed offline are not printed twice, unless wrong.
         if not entry.printed_locally or mismatch:
             self.feedback.print_all(response.print)
         self.feedback.update(show=True, queued=self.journal.backlog())
+
+    def _void_label(
+        self, entry: JournalEntry, answer: str, server_lpn: str | None = None
+    ) -> str | None:
+        """What to tell the operator when an offline label stands for no unit on the server."""
+        if not (entry.lpn and entry.printed_locally) or server_lpn:
+            return None
+        return self.feedback.say("lpn_void", offline=entry.lpn, answer=answer)
 
     def _replay_failed(
         self,

@@ -48,6 +48,13 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "kk": "{offline} затбелгісін {lpn} затбелгісіне ауыстырыңыз (басылды). "
         "Супервайзерге жіберілді",
     },
+    "lpn_void": {
+        "ru": "Снимите этикетку {offline}: сервер не создал единицу ({answer}). "
+        "Передано супервайзеру",
+        "en": "Remove label {offline}: the server made no unit ({answer}). Sent to the supervisor",
+        "kk": "{offline} затбелгісін алыңыз: сервер бірлік жасамады ({answer}). "
+        "Супервайзерге жіберілді",
+    },
     "rejected": {
         "ru": "Сервер отклонил скан: {error}",
         "en": "The server refused the scan: {error}",

@@ -43,6 +43,7 @@ class FakeWms:
         self.next_block = 201
         self.server_lpn = 9_000_000_000
         self.operator: dict[str, str] | None = None
+        self.marked: set[str] = set()  # product codes that need their marking code first
         self.lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -115,6 +116,8 @@ class FakeWms:
             hello = answer("ok", "Сканируйте заказ", "Scan the order", op=self.operator)
             hello["context"]["warnings"] = [LAYOUT_WARNING]
             return hello
+        if code in self.marked:  # a marked product: no unit until its DataMatrix is scanned
+            return answer("action_required", "Сканируйте DataMatrix", "Scan the DataMatrix")
         if code.startswith("FAIL"):
             return answer("error", "Неизвестный заказ", "Unknown order", op=self.operator)
         if code == "CMD:CLOSE":

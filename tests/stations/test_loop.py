@@ -199,6 +199,29 @@ def test_lost_answer_for_a_unit_shows_an_lpn_mismatch_and_prints_the_server_labe
     assert "LPN0000000201" in report["detail"]
 
 
+def test_an_offline_label_for_a_scan_that_made_no_unit_is_called_void(
+    station: Station, wms: FakeWms, tmp_path: Path
+) -> None:
+    station.connect()
+    wms.marked.add(EAN)
+    wms.stop()
+    station.handle_scan(scan(EAN))  # offline: a label, though the server will want a DataMatrix
+    wms.start()
+    assert station.replay_once()
+    station.report_failures()
+    assert station.prints.wait_idle(5)
+    assert printed_lpns(tmp_path) == ["LPN0000000201"]
+    assert view(station).answers()[-1] == (
+        "error",
+        "Снимите этикетку LPN0000000201: сервер не создал единицу (Сканируйте DataMatrix). "
+        "Передано супервайзеру",
+        "error",
+    )
+    [report] = wms.exceptions
+    assert report["error"] == "lpn_void"
+    assert report["detail"].startswith("label LPN0000000201 printed offline, no unit")
+
+
 def test_a_refused_token_is_told_once_and_scans_queue_until_it_is_fixed(
     tmp_path: Path, wms: FakeWms
 ) -> None:
