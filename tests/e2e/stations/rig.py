@@ -158,6 +158,15 @@ class StationRig:
         assert answer["result"] != "error", f"{code!r}: {answer['prompt']['en']}"
         return answer
 
+    def offline(self, code: str, *, aim: str = "") -> str:
+        """A scan while the server is away: journalled and told, not answered; the prompt shown."""
+        shown = len(self.view.answers())
+        self.send((aim + code + "\r\n").encode("utf-8"))
+        wait_for(lambda: len(self.view.answers()) > shown)
+        result, prompt, _sound = self.view.answers()[shown]
+        assert result == "offline", (result, prompt)
+        return prompt
+
     def wait_settled(
         self, after_seq: int, count: int, timeout: float = WAIT_SECONDS
     ) -> list[JournalEntry]:

@@ -7,14 +7,15 @@ import signal
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from stations.journal import EventStatus
 from tests.e2e.stations.proxy import AnswerLosingProxy
-from tests.e2e.stations.rig import labels_of, wait_for
+from tests.e2e.stations.rig import StationRig, labels_of, wait_for
 from tests.e2e.stations.site import ROOT, WmsServer, executable, server_env
 from tests.stations.fakes import FakeZebra
 from tests.stations.ptys import Pty, open_pty, point_link
@@ -22,6 +23,7 @@ from tests.stations.ptys import Pty, open_pty, point_link
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 UNITS = 50
+CRYPTO = "YXiyCTcmfQIzHpdlRJRsSb3ZDeAb4WB4XW/b9BtqNhQ="
 KILL_AFTER = 25
 
 
@@ -153,3 +155,32 @@ def test_a_server_killed_mid_receipt_loses_nothing_and_duplicates_nothing(
 
 def unit_labels(zebra: FakeZebra) -> int:
     return sum(1 for job in list(zebra.jobs) if b"^PW464" in job)
+
+
+def test_offline_marked_goods_void_the_label_the_server_had_no_unit_for(
+    rig: Callable[..., StationRig], server: WmsServer
+) -> None:
+    receipt = rig("receipt")
+    sneakers, scarf = server.site.ean("KKT-SN-42"), server.site.ean("KKT-SC-01")
+    receipt.ok("OP-0001")
+    receipt.ok("512345679")
+    server.kill()
+    # Offline the station cannot know that sneakers need their DataMatrix first: it labels the
+    # EAN scan, then the DataMatrix scan, then a scarf.
+    marking = f"010{sneakers}21sN42offline\x1d91EE06\x1d92{CRYPTO}"
+    told = [receipt.offline(sneakers), receipt.offline(marking, aim="]d2"), receipt.offline(scarf)]
+    offline_lpns = [re.findall(r"LPN\d{10}", text)[0] for text in told]
+    server.start()
+    wait_for(lambda: receipt.station.journal.backlog() == 0)
+    wait_for(lambda: not receipt.station.journal.unreported_failures())
+
+    void, marked, scarf_lpn = offline_lpns
+    units = dict(server.query("SELECT lpn, marking_code FROM units"))
+    assert units == {marked: marking, scarf_lpn: None}
+    (failed,) = receipt.station.journal.entries(EventStatus.FAILED)
+    assert (failed.code, failed.lpn) == (sneakers, void)
+    assert str(failed.error).startswith(f"lpn_void: label {void}")
+    assert any(p.startswith(f"Снимите этикетку {void}") for _r, p, _s in receipt.view.answers())
+    assert ("lpn_void",) in server.query("SELECT message FROM floor_exceptions")
+    printed = [label.lpn for label in receipt.printed(3)]
+    assert printed == offline_lpns  # one label per scan, none printed twice
