@@ -82,6 +82,7 @@ def test_a_handheld_receives_a_return_in_the_browser(browser_page: Any, server: 
     assert page.locator("#operator").text_content() == "Айгуль Сапарова · OP-0001"
     assert "512345678" in scan(page, "512345678")
     assert "result-ok" in page.evaluate("document.body.className")
+    assert page.evaluate("document.body.dataset.sound") == "ok"
     prompt = scan(page, server.site.ean("ALT-HP-01"))
     lpn = prompt.split(":")[0]
     assert lpn.startswith("LPN")
@@ -100,6 +101,9 @@ def test_a_handheld_receives_a_return_in_the_browser(browser_page: Any, server: 
     # An unknown code: the error colour (and sound); the server keeps the unit either way.
     assert scan(page, "%%garbage%%").startswith("Код не распознан")
     assert "result-error" in page.evaluate("document.body.className")
+    assert page.evaluate("document.body.dataset.sound") == "error"
+    # The beep is WebAudio, started by the first key the scanner typed (a user gesture).
+    assert page.evaluate("document.body.dataset.audio") == "running"
 
     unit = server.unit(lpn)["unit"]
     assert (unit["state"], unit["sku"], unit["order_code"]) == (

@@ -45,6 +45,9 @@
   }
 
   function beep(sound) {
+    // What was played last, and whether audio runs (support and tests can see both).
+    body.dataset.sound = sound || "";
+    body.dataset.audio = audio ? audio.state : "off";
     if (!audio) { return; }
     if (sound === "ok") { tone(1320, 0, 0.08); }
     else if (sound === "attention") { tone(880, 0, 0.1); tone(880, 0.16, 0.1); }
