@@ -142,6 +142,41 @@ class FaultInjector:
             self._forced.clear()
 
 
+class History:
+    """Every value applied per stock key, in order (`/_sandbox/history`).
+
+    Tests use it to check that a key never went back to an older value; a cap keeps a long demo
+    from growing without bound (`truncated` tells when values were dropped).
+    """
+
+    def __init__(self, cap: int = 2_000_000) -> None:
+        self._lock = threading.Lock()
+        self._cap = cap
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self.values: dict[str, list[int]] = {}
+            self.count = 0
+            self.truncated = False
+
+    def record(self, key: str, value: int) -> None:
+        """Remember that `key` was set to `value`."""
+        with self._lock:
+            if self.count >= self._cap:
+                self.truncated = True
+                return
+            self.values.setdefault(key, []).append(value)
+            self.count += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        """The history as JSON-ready data."""
+        with self._lock:
+            keys = {key: list(values) for key, values in self.values.items()}
+            return {"keys": keys, "count": self.count, "truncated": self.truncated}
+
+
 class Stats:
     """Counters per route and answer, plus the last requests, for `/_sandbox/requests`."""
 
@@ -211,6 +246,7 @@ class Sandbox:
             self.options.fail_rate, self.options.fault_kinds, self.options.fault_seed
         )
         self.stats = Stats()
+        self.history = History()
         self.lock = threading.RLock()
         self.stopping = threading.Event()
         self.app = Flask(f"wms.sandbox.{self.name}")
@@ -250,6 +286,7 @@ class Sandbox:
             self.clear_state()
             self.apply_seed(self.options.seed or self.default_seed())
         self.stats.reset()
+        self.history.reset()
         self.faults.clear()
 
     def default_seed(self) -> dict[str, Any]:
@@ -317,6 +354,10 @@ class Sandbox:
         def stock() -> Response:
             with self.lock:
                 return json_response(self.stock_view())
+
+        @app.get("/_sandbox/history")
+        def history() -> Response:
+            return json_response(self.history.snapshot())
 
         @app.get("/_sandbox/requests")
         def requests_() -> Response:

@@ -112,6 +112,7 @@ class OzonSandbox(Sandbox):
         account.stocks[pair] = stock
         account.updated_at[pair] = self.clock.now()
         account.updated_wall[pair] = datetime.now(UTC).isoformat()
+        self.history.record(f"{account.name}/{warehouse}/{offer_id}", stock)
         answer["updated"] = True
         return answer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from wms.sandbox.core import RateBucket, json_response
 DEFAULT_CLIENT_ID = "100500"
 DEFAULT_API_KEY = "ozon-sandbox-key"  # a public demo key
 DEFAULT_WAREHOUSE = 22_142_605_386_000
+RETURN_IDS = itertools.count(1_000_001)
 # visual.status.sys_name → (id, display name)
 STATUSES = {
     "MovingToSeller": (1, "Едет к продавцу"),
@@ -90,7 +92,8 @@ class OzonAccount:
         return {"client_id": self.client_id, "warehouses": warehouses}
 
     def _next_return_id(self) -> int:
-        return max((r["id"] for r in self.returns), default=1_000_000) + 1
+        # Ozon's return ids are global: two sellers never share one (imports key on them).
+        return next(RETURN_IDS)
 
 
 def default_seed() -> dict[str, Any]:

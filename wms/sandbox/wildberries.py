@@ -114,6 +114,7 @@ class WildberriesSandbox(Sandbox):
                     self.stats.bump("noop_items")
                     continue
                 account.stocks[(wh.id, int(row["chrtId"]))] = int(row["amount"])
+                self.history.record(f"{account.name}/{wh.id}/{row['chrtId']}", int(row["amount"]))
                 applied += 1
         self.note(items=len(rows), applied=applied)
         return Response(status=204)
