@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wms.web import api, station_page, ui
+    from wms.web import api, feeds, station_page, ui
     from wms.web.auth import PUBLIC, protect
 
     # The API authenticates with bearer tokens; session-cookie callers are CSRF-checked in auth.
@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(station_page.bp)
+    app.register_blueprint(feeds.bp)
 
     def healthz() -> Response:
         return jsonify(status="ok")
