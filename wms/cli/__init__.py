@@ -23,6 +23,10 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "decisions": ("wms.cli.catalog", "decisions_group", "Apply default decisions after their SLA."),
     "labels": ("wms.cli.labels", "labels_group", "Render labels and the command sheet."),
     "sandbox": ("wms.cli.sandbox", "sandbox_cmd", "Run a marketplace sandbox."),
+    "sync": ("wms.cli.sync", "sync_group", "Stock sync worker, reconciliation, status."),
+    "account": ("wms.cli.accounts", "account_group", "Marketplace accounts, feed URL, webhooks."),
+    "offers": ("wms.cli.offers", "offers_group", "Import and list marketplace offers."),
+    "returns": ("wms.cli.returns", "returns_group", "Import returns announced by marketplaces."),
 }
 
 
