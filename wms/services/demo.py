@@ -34,6 +34,7 @@ from wms.domain.stock import Channel, ZoneKind
 from wms.services import accounts, catalog, inventory, receiving
 from wms.services.receiving import AnnouncedLine, Announcement
 from wms.services.stock import StockKey
+from wms.services.sync import demo as sync_demo
 from wms.services.uow import Actor, UnitOfWork
 from wms.settings import Settings
 
@@ -305,6 +306,7 @@ def seed(uow: UnitOfWork, settings: Settings) -> DemoReport:
     people = _people(uow, settings)
     returns = _announced(uow, merchants)
     _opening_stock(uow, merchants)
+    marketplaces = sync_demo.seed_demo(uow, settings, [code for code, _name, _d in MERCHANTS])
     zones = sorted({z.value for z in uow.session.execute(sa.select(Zone.kind)).scalars()})
     data = {
         "merchants": [
@@ -316,5 +318,6 @@ def seed(uow: UnitOfWork, settings: Settings) -> DemoReport:
         **people,
         "announced_returns": returns,
         "server": settings.server.public_url,
+        **marketplaces,
     }
     return DemoReport(data)
