@@ -97,12 +97,15 @@ class Zebra:
         self._server.close()
 
     def _accept(self) -> None:
-        while True:
+        while True:  # one connection at a time, like a printer's raw port
             try:
                 conn, _ = self._server.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            try:
+                self._serve(conn)
+            except OSError:
+                continue
 
     def _serve(self, conn: socket.socket) -> None:
         data = b""

@@ -59,12 +59,17 @@ class FakeZebra:
         self._server.close()
 
     def _accept(self) -> None:
+        # One connection at a time, like the raw port of a real printer: jobs are recorded in
+        # the order they were sent, not in the order concurrent readers happen to finish.
         while True:
             try:
                 conn, _ = self._server.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            try:
+                self._serve(conn)
+            except OSError:
+                continue
 
     def _serve(self, conn: socket.socket) -> None:
         data = b""
