@@ -233,7 +233,8 @@ class Station:
             self._tell("error", self.feedback.say("offline_no_lpn", queued=queued), "error")
             return
         problem = self.feedback.print(self.offline_label(entry, lpn))
-        self.journal.mark_printed_locally(entry.event_id)
+        if problem is None:  # otherwise the server's label prints on replay
+            self.journal.mark_printed_locally(entry.event_id)
         text = self.feedback.say("offline_unit", lpn=lpn, queued=queued)
         self._tell("offline", text, "ok", warnings=(problem,) if problem else (),
                    lpns_left=self.journal.lpns_left())  # fmt: skip

@@ -222,6 +222,21 @@ def test_an_offline_label_for_a_scan_that_made_no_unit_is_called_void(
     assert report["detail"].startswith("label LPN0000000201 printed offline, no unit")
 
 
+def test_an_offline_label_that_could_not_be_made_comes_from_the_server_on_replay(
+    station: Station, wms: FakeWms, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    station.connect()
+    wms.stop()
+    monkeypatch.setattr(station.feedback, "print", lambda spec: "label failed")
+    station.handle_scan(scan(EAN))
+    monkeypatch.undo()
+    assert not station.journal.entries()[-1].printed_locally
+    wms.start()
+    assert station.replay_once()
+    assert station.prints.wait_idle(5)
+    assert printed_lpns(tmp_path) == ["LPN0000000201"]  # the reserved LPN, printed now
+
+
 def test_a_refused_token_is_told_once_and_scans_queue_until_it_is_fixed(
     tmp_path: Path, wms: FakeWms
 ) -> None:
