@@ -152,18 +152,32 @@ def pages(samples: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
+CACHED = ("kpis", "kpis_merchant", "reasons")
+
+
 def time_pages(app: Any, samples: dict[str, Any], rounds: int) -> dict[str, float]:
-    """p95 render time per page in ms (one warm-up render each)."""
+    """p95 render time per page in ms (one warm-up render each).
+
+    The analytics pages cache their figures for a minute: `<page>` is measured cold (cache
+    cleared before every render), `<page>_cached` warm.
+    """
+    from wms.web.ui import cache
+
     users = {
         "supervisor": ("supervisor", "supervisor-demo"),
         "merchant": ("altyn", "altyn-demo-pass"),
     }
     clients = {key: _login(app, *cred) for key, cred in users.items()}
     out = {}
-    for name, (user, url) in pages(samples).items():
+    runs = [(name, user, url, True) for name, (user, url) in pages(samples).items()]
+    runs += [(f"{name}_cached", *pages(samples)[name], False) for name in CACHED]
+    for name, user, url, cold in runs:
         client = clients[user]
         times = []
         for i in range(rounds + 1):
+            if cold:
+                with app.app_context():
+                    cache.clear()
             started = time.perf_counter()
             answer = client.get(url)
             body = answer.data

@@ -4,9 +4,13 @@ quality returns, cancellation losses, reasons over time, and the health of the m
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, render_template, request
+from sqlalchemy.orm import Session
 
 from wms.db.base import utcnow
 from wms.domain import kpi
@@ -14,7 +18,7 @@ from wms.domain.returns import ReturnReason
 from wms.domain.units import UnitState
 from wms.web.auth import current, protect
 from wms.web.context import wms
-from wms.web.ui import ANY_USER, STAFF, bp, params
+from wms.web.ui import ANY_USER, STAFF, bp, cache, params
 from wms.web.ui.exports import csv_download, xlsx_download
 from wms.web.ui.i18n import _, term
 from wms.web.ui.queries import analytics as q
@@ -49,22 +53,52 @@ def kpis() -> Any:
     with wms().db.reading() as db:
         merchant_id = params.merchant(db, principal)
         period = params.period(now)
-        spreads = q.processing_spreads(db, period, merchant_id)
-        data = {
-            "spreads": spreads,
-            "stages": [s.value for s in kpi.ordered_stages()] + [q.TOTAL],
-            "stage_chart": _stage_chart(spreads),
-            "resale": q.resale_share(db, period, merchant_id),
-            "reintegration": q.reintegration(db, period, merchant_id),
-            "costs": q.costs(db, period, merchant_id),
-            "quality": q.quality_rates(db, today(now), merchant_id),
-            "losses": q.losses(db, period, merchant_id, now),
-            "buyers": q.repeat_buyers(db, period, merchant_id),
-            "waiting": waiting_count(db, merchant_id, UnitState.AWAITING_DECISION),
-            "merchants": params.merchant_codes(db, principal),
-        }
+        waiting = waiting_count(db, merchant_id, UnitState.AWAITING_DECISION)
+        merchants = params.merchant_codes(db, principal)
+    data, computed = cache.remember(
+        ("kpis", merchant_id, period), lambda: _kpi_figures(period, merchant_id, now)
+    )
     return render_template(
-        "ui/kpis.html", period=period, args=request.args, now=now, kpi=kpi, **data
+        "ui/kpis.html",
+        period=period,
+        args=request.args,
+        now=now,
+        kpi=kpi,
+        stages=[s.value for s in kpi.ordered_stages()] + [q.TOTAL],
+        stage_chart=_stage_chart(data["spreads"]),
+        waiting=waiting,
+        merchants=merchants,
+        computed_at=datetime.fromtimestamp(computed, UTC),
+        **data,
+    )
+
+
+def _in_parallel(jobs: dict[str, Callable[[Session], Any]]) -> dict[str, Any]:
+    """Run independent read queries at once, each on its own connection (cold pages wait for
+    the slowest query instead of the sum)."""
+    database = wms().db
+
+    def run_one(job: Callable[[Session], Any]) -> Any:
+        with database.reading() as session:
+            return job(session)
+
+    with ThreadPoolExecutor(max_workers=min(len(jobs), 4)) as pool:
+        futures = {name: pool.submit(run_one, job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _kpi_figures(period: Period, merchant_id: int | None, now: datetime) -> dict[str, Any]:
+    m = merchant_id
+    return _in_parallel(
+        {
+            "spreads": lambda db: q.processing_spreads(db, period, m),
+            "resale": lambda db: q.resale_share(db, period, m),
+            "reintegration": lambda db: q.reintegration(db, period, m),
+            "costs": lambda db: q.costs(db, period, m),
+            "quality": lambda db: q.quality_rates(db, today(now), m),
+            "losses": lambda db: q.losses(db, period, m, now),
+            "buyers": lambda db: q.repeat_buyers(db, period, m),
+        }
     )
 
 
@@ -148,11 +182,9 @@ def reasons() -> Any:
             category=params.choice("category", categories),
             sku=params.text("sku", 64),
         )
-        weeks, series = kpi.bucket_by_week(q.reasons_daily(db, period, rf))
-        by_category = q.reasons_by(db, period, rf, "category")
-        by_sku = q.reasons_by(db, period, rf, "sku")
-        by_merchant = q.reasons_by(db, period, rf, "merchant") if merchant_id is None else []
         merchants = params.merchant_codes(db, principal)
+    data, computed = cache.remember(("reasons", rf, period), lambda: _reason_figures(period, rf))
+    weeks, series = data["weeks"], data["series"]
     reason_keys = [r.value for r in ReturnReason if r.value in series]
     chart = {
         "type": "bar",
@@ -165,13 +197,29 @@ def reasons() -> Any:
         period=period,
         args=request.args,
         chart=chart,
-        by_category=by_category,
-        by_sku=by_sku,
-        by_merchant=by_merchant,
+        by_category=data["category"],
+        by_sku=data["sku"],
+        by_merchant=data["merchant"],
         categories=categories,
+        computed_at=datetime.fromtimestamp(computed, UTC),
         merchants=merchants,
         reason_keys=reason_keys,
     )
+
+
+def _reason_figures(period: Period, rf: q.ReasonFilter) -> dict[str, Any]:
+    out = _in_parallel(
+        {
+            "daily": lambda db: q.reasons_daily(db, period, rf),
+            "category": lambda db: q.reasons_by(db, period, rf, "category"),
+            "sku": lambda db: q.reasons_by(db, period, rf, "sku"),
+            "merchant": lambda db: (
+                q.reasons_by(db, period, rf, "merchant") if rf.merchant_id is None else []
+            ),
+        }
+    )
+    out["weeks"], out["series"] = kpi.bucket_by_week(out.pop("daily"))
+    return out
 
 
 @bp.route("/sync")

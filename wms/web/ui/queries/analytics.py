@@ -414,10 +414,11 @@ def _reason_base(rf: ReasonFilter, period: Period) -> list[Any]:
     return conds
 
 
-def _reason_join(stmt: AnySelect) -> AnySelect:
-    return stmt.join(ReturnOrder, ReturnOrder.id == Unit.return_order_id).join(
-        Product, Product.id == Unit.product_id
-    )
+def _reason_join(stmt: AnySelect, rf: ReasonFilter) -> AnySelect:
+    stmt = stmt.join(ReturnOrder, ReturnOrder.id == Unit.return_order_id)
+    if rf.category or rf.sku:  # products only when the filter needs them
+        stmt = stmt.join(Product, Product.id == Unit.product_id)
+    return stmt
 
 
 def reasons_daily(
@@ -425,7 +426,7 @@ def reasons_daily(
 ) -> list[tuple[date, str, int]]:
     """Units received per local day and customer reason."""
     day = local_day(session, Unit.received_at).label("day")
-    stmt = _reason_join(sa.select(day, ReturnOrder.reason, sa.func.count()).select_from(Unit))
+    stmt = _reason_join(sa.select(day, ReturnOrder.reason, sa.func.count()).select_from(Unit), rf)
     rows = session.execute(
         stmt.where(*_reason_base(rf, period)).group_by(day, ReturnOrder.reason)
     ).all()
@@ -469,7 +470,7 @@ def reasons_by(
 
 
 def _dimension_join(stmt: AnySelect, dimension: str) -> AnySelect:
-    stmt = stmt.join(Product, Product.id == Unit.product_id)
+    stmt = stmt.join(Product, Product.id == Unit.product_id)  # cheap: a few thousand rows
     if dimension == "merchant":
         stmt = stmt.join(Merchant, Merchant.id == Unit.merchant_id)
     return stmt
