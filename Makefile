@@ -13,7 +13,8 @@ export WMS_CONFIG ?= $(if $(wildcard config.toml),config.toml,)
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# compat mode puts the checkout on sys.path, so `import wms` works from any directory.
+	$(BIN)/pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	@touch $(STAMP)
 
 # System packages the tests need: Chromium (browser tests), poppler (PDF rasterising), DejaVu fonts.
