@@ -552,7 +552,7 @@ def _translate(value: Any, index: int) -> Any:
     return value
 
 
-def render(key: str, **params: Any) -> dict[str, str]:
+def render(key: str, /, **params: Any) -> dict[str, str]:
     """Render message `key` in every language; unknown keys render as the key itself."""
     templates = M.get(key)
     if templates is None:
