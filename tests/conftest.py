@@ -28,7 +28,12 @@ BACKENDS = ["sqlite", "postgres"]
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Unique per test run and worker: two runs on one machine must not drop each other's databases.
+    run = os.environ.get(
+        "PYTEST_XDIST_TESTRUNUID",
+        str(os.getppid() if "PYTEST_XDIST_WORKER" in os.environ else os.getpid()),
+    )
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{run[:8]}"
 
 
 @pytest.fixture(scope="session")

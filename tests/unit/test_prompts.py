@@ -44,4 +44,6 @@ def test_parameters_are_translated_per_language() -> None:
     assert "main stock" in text["en"]
     assert "resale stock" in text["en"]
     assert "основной" in text["ru"]
+    unknown = prompts.render("scan.unknown_code", problem="bad_check_digit")
+    assert unknown["ru"] == "Код не распознан (неверная контрольная цифра)"
     assert "ресейл" in text["kk"]
