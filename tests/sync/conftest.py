@@ -34,6 +34,8 @@ from wms.sandbox import ozon as ozon_sandbox
 from wms.sandbox import wildberries as wb_sandbox
 from wms.sandbox.server import SandboxHandle
 from wms.services import catalog
+from wms.services import demo as demo_service
+from wms.services.accounts import configure_passwords
 from wms.services.accounts_marketplace import create_account
 from wms.services.crypto import SecretBox
 from wms.services.sync.demo import sandbox_seeds
@@ -130,7 +132,7 @@ def make_worker(
     )
 
 
-def drain(worker: SyncWorker, db: Database, timeout: float = 60.0) -> None:
+def drain(worker: SyncWorker, db: Database, timeout: float = 20.0) -> None:
     """Run rounds until no stock or webhook row is pending (retries included)."""
     stop = threading.Event()
     timer = threading.Timer(timeout, stop.set)
@@ -171,6 +173,12 @@ def rows_by_status(db: Database) -> dict[str, int]:
             sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
         ).all()
     return {status.value: n for status, n in rows}
+
+
+def seed_demo(db: Database, settings: Settings) -> dict[str, Any]:
+    """The demo data (with the tests' cheap password hashing)."""
+    configure_passwords(settings.security)
+    return execute(db, demo_service.seed, settings).data
 
 
 def seed_sandboxes(db: Database, settings: Settings, *controls: tuple[str, Control]) -> None:
@@ -247,7 +255,16 @@ def build_fleet(
         zone = catalog.ensure_zone(uow, warehouse, ZoneKind.STOCK_MAIN, "main")
         catalog.add_bin(uow, SYSTEM, zone, f"BIN-{code}-01")
         accounts = {
-            m: create_account(uow, SYSTEM, box, code, m, f"{code} {m.value}", _creds(m, code))
+            m: create_account(
+                uow,
+                SYSTEM,
+                box,
+                code,
+                m,
+                f"{code} {m.value}",
+                _creds(m, code),
+                {"merchant_id": "30999999"} if m is Marketplace.KASPI else {},
+            )
             for m in marketplaces
         }
         rows = [

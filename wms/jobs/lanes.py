@@ -221,7 +221,8 @@ class AccountLane:
         return outcomes
 
     def _paused(self, db: Database, items: list[PushItem], exc: AccountError) -> list[Outcome]:
-        reason = f"{exc.code}: {exc.message}".strip(": ")
+        status = f"HTTP {exc.http_status} " if exc.http_status else ""
+        reason = f"{status}{exc.code}: {exc.message}".strip(": ")
         base = self.settings.sync.account_pause_seconds
         until = execute(db, leases.pause_account, self.account_id, reason, base)
         log.warning("%s paused until %s: %s", self.label, until.isoformat(), reason)

@@ -87,17 +87,19 @@ def stream(db: Database, progress: FeedProgress) -> Iterator[bytes]:
     source = progress.source
     with db.reading() as session:
         rows = session.execute(_query(source.account_id).execution_options(yield_per=YIELD_PER))
-        offers = _offers(rows, progress)
-        for text in iter_feed(
-            offers,
-            company=source.company,
-            merchant_id=source.kaspi_merchant_id,
-            generated_at=progress.started_at,
-            stats=progress.stats,
-        ):
-            chunk = text.encode()
-            progress.bytes += len(chunk)
-            yield chunk
+        try:
+            for text in iter_feed(
+                _offers(rows, progress),
+                company=source.company,
+                merchant_id=source.kaspi_merchant_id,
+                generated_at=progress.started_at,
+                stats=progress.stats,
+            ):
+                chunk = text.encode()
+                progress.bytes += len(chunk)
+                yield chunk
+        finally:
+            rows.close()  # a client that leaves mid-file must not leave a server-side cursor
     progress.complete = True
 
 
