@@ -8,8 +8,8 @@ import sys
 import click
 
 from wms.cli.admin import CLI_ACTOR
-from wms.cli.common import database, domain_errors, settings
-from wms.cli.sync import MARKETPLACES
+from wms.cli.common import domain_errors, settings
+from wms.cli.sync import MARKETPLACES, opened
 from wms.domain.returns import Marketplace
 from wms.services import accounts_marketplace as accounts
 from wms.services import webhooks
@@ -60,17 +60,18 @@ def add_cmd(merchant: str, marketplace: str, name: str, pairs: tuple[str, ...]) 
     if not isinstance(credentials, dict):
         raise click.ClickException("credentials on stdin must be a JSON object")
     cfg = settings()
-    account = execute(
-        database(),
-        accounts.create_account,
-        CLI_ACTOR,
-        SecretBox(cfg),
-        merchant,
-        Marketplace(marketplace),
-        name,
-        credentials,
-        _settings(pairs),
-    )
+    with opened() as db:
+        account = execute(
+            db,
+            accounts.create_account,
+            CLI_ACTOR,
+            SecretBox(cfg),
+            merchant,
+            Marketplace(marketplace),
+            name,
+            credentials,
+            _settings(pairs),
+        )
     click.echo(f"account {account.id}: {merchant} {marketplace} {name!r}")
 
 
@@ -78,7 +79,7 @@ def add_cmd(merchant: str, marketplace: str, name: str, pairs: tuple[str, ...]) 
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def list_cmd(as_json: bool) -> None:
     """List marketplace accounts (without secrets)."""
-    with database().reading() as session:
+    with opened() as db, db.reading() as session:
         rows = accounts.list_accounts(session)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -99,7 +100,8 @@ def feed_url_cmd(account: str) -> None:
     The previous URL stops working: paste the new one into the Kaspi cabinet
     (Товары → Загрузить прайс-лист → Автоматическая загрузка).
     """
-    _account, token = execute(database(), accounts.rotate_feed_token, CLI_ACTOR, account)
+    with opened() as db:
+        _account, token = execute(db, accounts.rotate_feed_token, CLI_ACTOR, account)
     click.echo(accounts.feed_url(settings().server.public_url, token))
 
 
@@ -113,9 +115,10 @@ def webhook_cmd(merchant: str, url: str | None, clear: bool) -> None:
     if bool(url) == clear:
         raise click.UsageError("give a URL or --clear")
     cfg = settings()
-    secret = execute(
-        database(), webhooks.configure, CLI_ACTOR, SecretBox(cfg), merchant, None if clear else url
-    )
+    with opened() as db:
+        secret = execute(
+            db, webhooks.configure, CLI_ACTOR, SecretBox(cfg), merchant, None if clear else url
+        )
     if secret is None:
         click.echo(f"webhooks of {merchant} turned off")
     else:

@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from wms.cli.admin import CLI_ACTOR
-from wms.cli.common import database, domain_errors
-from wms.cli.sync import MARKETPLACES, progress_bar
+from wms.cli.common import domain_errors
+from wms.cli.sync import MARKETPLACES, opened, progress_bar
+from wms.db.session import Database
 from wms.domain.returns import Marketplace
 from wms.services import offers
+from wms.services.offers import OfferInput, UpsertResult
 from wms.services.uow import execute
 
 
@@ -37,16 +39,23 @@ def import_cmd(path: Path, dry_run: bool) -> None:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{path}: not UTF-8 text") from None
-    items, lines = offers.parse_csv(text)
-    db = database()
-    if dry_run:
+    with opened() as db:
         with db.reading() as session:
-            offers.validate(session, CLI_ACTOR, items, lines)
-        click.echo(f"{len(items)} offers are valid; nothing imported (--dry-run)")
-        return
+            items, lines = offers.load_csv(session, CLI_ACTOR, text)
+        if dry_run:
+            click.echo(f"{len(items)} offers are valid; nothing imported (--dry-run)")
+            return
+        result = _upsert(db, items, lines)
+    click.echo(
+        f"imported {len(items)} offers: {result.created} new, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+
+
+def _upsert(db: Database, items: list[OfferInput], lines: list[int]) -> UpsertResult:
     with progress_bar() as bar:
         task = bar.add_task("offers", total=len(items))
-        result = execute(
+        return execute(
             db,
             offers.upsert,
             CLI_ACTOR,
@@ -54,10 +63,6 @@ def import_cmd(path: Path, dry_run: bool) -> None:
             lines=lines,
             progress=lambda n: bar.advance(task, n),
         )
-    click.echo(
-        f"imported {len(items)} offers: {result.created} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
-    )
 
 
 @offers_group.command("list")
@@ -68,7 +73,7 @@ def import_cmd(path: Path, dry_run: bool) -> None:
 def list_cmd(merchant: str | None, marketplace: str | None, sku: str | None, as_json: bool) -> None:
     """List offers with their effective price, WMS stock and what the marketplace was told."""
     rows, cursor = [], None
-    with database().reading() as session:
+    with opened() as db, db.reading() as session:
         while True:
             page, cursor = offers.list_offers(
                 session,

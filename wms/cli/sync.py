@@ -25,11 +25,21 @@ from rich.progress import (
 
 from wms.cli.common import domain_errors, settings
 from wms.db.models import OutboxMessage
-from wms.db.session import open_database
+from wms.db.session import Database, open_database
 from wms.domain.returns import Marketplace
 from wms.services.crypto import SecretBox
 
 MARKETPLACES = click.Choice([m.value for m in Marketplace if m is not Marketplace.OTHER])
+
+
+@contextmanager
+def opened() -> Iterator[Database]:
+    """The configured database, closed again afterwards (no pooled connection left behind)."""
+    db = open_database(settings().database)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 @contextmanager

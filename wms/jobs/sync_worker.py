@@ -125,7 +125,15 @@ class SyncWorker:
                 if once:
                     break
                 stop.wait(poll)
+        self._last_beat()
         return self.totals
+
+    def _last_beat(self) -> None:
+        """A final heartbeat, so the dashboard shows the last round's figures."""
+        try:
+            execute(self.db, outbox.beat, self.name, {**self.info(), "stopped": True})
+        except Exception:
+            log.exception("could not write the final heartbeat")
 
     def run_round(self) -> RoundStats:
         """Claim, push, settle once (one round at a time per worker object)."""

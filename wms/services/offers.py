@@ -211,6 +211,20 @@ def validate(
     session: Session, actor: Actor, items: Sequence[OfferInput], lines: Sequence[int] | None = None
 ) -> list[_Resolved]:
     """Resolve every item or raise one error listing the bad ones (by line when given)."""
+    resolved, errors = _resolve_all(session, actor, items, lines)
+    _raise(errors)
+    return resolved
+
+
+def _raise(errors: list[str]) -> None:
+    if errors:
+        more = f" (and {len(errors) - MAX_ERRORS} more)" if len(errors) > MAX_ERRORS else ""
+        raise PlainInputError("; ".join(errors[:MAX_ERRORS]) + more)
+
+
+def _resolve_all(
+    session: Session, actor: Actor, items: Sequence[OfferInput], lines: Sequence[int] | None
+) -> tuple[list[_Resolved], list[str]]:
     look = _Lookups(session, actor)
     resolved, errors = [], []
     seen: dict[tuple[int, str, str], int] = {}
@@ -226,10 +240,7 @@ def validate(
             errors.append(f"{where}: the same offer as {seen[identity]}")
         seen.setdefault(identity, lines[index] if lines else index + 1)
         resolved.append(found)
-    if errors:
-        more = f" (and {len(errors) - MAX_ERRORS} more)" if len(errors) > MAX_ERRORS else ""
-        raise PlainInputError("; ".join(errors[:MAX_ERRORS]) + more)
-    return resolved
+    return resolved, errors
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -400,8 +411,20 @@ def _row(
 # -- CSV ----------------------------------------------------------------------------------------
 
 
-def parse_csv(text: str) -> tuple[list[OfferInput], list[int]]:
-    """Read an offers CSV (header row first); raises one error naming every bad line."""
+def load_csv(session: Session, actor: Actor, text: str) -> tuple[list[OfferInput], list[int]]:
+    """Parse and validate an offers CSV; one error names every bad line, in line order."""
+    items, lines, errors = parse_csv(text)
+    _resolved, problems = _resolve_all(session, actor, items, lines)
+    _raise(sorted(errors + problems, key=_line_number))
+    return items, lines
+
+
+def _line_number(error: str) -> int:
+    return int(error.split(":", 1)[0].removeprefix("line "))
+
+
+def parse_csv(text: str) -> tuple[list[OfferInput], list[int], list[str]]:
+    """Read an offers CSV (header row first): the offers, their lines, and the bad lines."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -425,10 +448,7 @@ def parse_csv(text: str) -> tuple[list[OfferInput], list[int]]:
             lines.append(line)
         except ValueError as exc:
             errors.append(f"line {line}: {exc}")
-    if errors:
-        more = f" (and {len(errors) - MAX_ERRORS} more)" if len(errors) > MAX_ERRORS else ""
-        raise PlainInputError("; ".join(errors[:MAX_ERRORS]) + more)
-    return items, lines
+    return items, lines, errors
 
 
 def _csv_item(values: dict[str, str]) -> OfferInput:
