@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from wms.settings import DatabaseSettings
+
+DB_UID = "wms_db_uid"
 
 
 def is_sqlite(url: str | sa.URL) -> bool:
@@ -78,6 +81,7 @@ class Database:
     read_engine: sa.Engine
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
+    uid: str = ""
 
     @property
     def dialect(self) -> str:
@@ -106,9 +110,13 @@ def open_database(settings: DatabaseSettings) -> Database:
     """Open the database described by the settings."""
     engine = make_engine(settings, immediate=True)
     read_engine = make_engine(settings, immediate=False) if is_sqlite(settings.url) else engine
+    # Process-level caches key their entries by this id, never by id() of an object that may be
+    # garbage-collected and reused for another database.
+    uid = uuid.uuid4().hex
     return Database(
         engine=engine,
         read_engine=read_engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
-        read_sessions=sessionmaker(read_engine, expire_on_commit=False),
+        sessions=sessionmaker(engine, expire_on_commit=False, info={DB_UID: uid}),
+        read_sessions=sessionmaker(read_engine, expire_on_commit=False, info={DB_UID: uid}),
+        uid=uid,
     )

@@ -40,9 +40,6 @@ def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
     channel = unit.channel or Channel.MAIN
     bin_, zone = get_bin(session, bin_code)
     _check_zone(zone, stock_zone(channel), bin_code)
-    transition(uow, unit, UnitAction.PUTAWAY, actor, bin=bin_code)
-    unit.bin_id = bin_.id
-    unit.putaway_at = uow.now()
     key = stock.StockKey(unit.merchant_id, unit.product_id, channel)
     snapshot = stock.book(
         uow,
@@ -54,7 +51,11 @@ def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
         unit_id=unit.id,
         reference=unit.lpn,
     )
+    # All unit fields change before the transition flushes: one UPDATE of the unit row.
+    unit.bin_id = bin_.id
+    unit.putaway_at = uow.now()
     unit.putaway_version = snapshot.version if snapshot else None
+    transition(uow, unit, UnitAction.PUTAWAY, actor, bin=bin_code)
     return unit
 
 

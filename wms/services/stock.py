@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.models import Bin, Product, StockLedgerEntry, StockLevel, StockTotal, Zone
+from wms.db.session import DB_UID
 from wms.domain import stock as rules
 from wms.domain.errors import InsufficientStock, InvalidInput, NotFound
 from wms.domain.stock import Channel, LedgerKind, ZoneKind
+from wms.services.cache import TtlCache
 from wms.services.uow import Actor, UnitOfWork
 
 STOCK_TOPIC = "stock.changed"
@@ -53,11 +55,20 @@ def _insert(session: Session) -> Any:
     return insert
 
 
+# A bin never changes zone (there is no operation for it), so its zone kind can be remembered.
+_zone_kinds: TtlCache[ZoneKind] = TtlCache(300.0)
+
+
 def zone_kind_of_bin(session: Session, bin_id: int) -> ZoneKind:
     """The zone kind a bin belongs to."""
-    kind = session.execute(
-        sa.select(Zone.kind).join(Bin, Bin.zone_id == Zone.id).where(Bin.id == bin_id)
-    ).scalar_one_or_none()
+
+    def load() -> ZoneKind | None:
+        return session.execute(
+            sa.select(Zone.kind).join(Bin, Bin.zone_id == Zone.id).where(Bin.id == bin_id)
+        ).scalar_one_or_none()
+
+    uid = session.info.get(DB_UID)
+    kind = _zone_kinds.get_or_load((uid, bin_id), load) if uid else load()
     if kind is None:
         raise NotFound("bin.not_found", bin=str(bin_id))
     return kind

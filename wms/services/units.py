@@ -18,17 +18,39 @@ from wms.domain.units import (
     UnitState,
     next_unit_state,
 )
-from wms.services.uow import Actor, UnitOfWork
+from wms.services.uow import LOCKED, Actor, UnitOfWork
+
+
+def _locked(session: Session, stmt: Any, key: tuple[str, object]) -> Any:
+    # Rows locked once stay locked until the transaction ends, so one scan that looks a unit
+    # up several times (script, service, response) reads it once. UnitOfWork clears this on
+    # rollback; a new transaction always gets a new session.
+    cache: dict[tuple[str, object], Any] = session.info.setdefault(LOCKED, {})
+    if key not in cache:
+        cache[key] = session.execute(stmt.with_for_update()).scalar_one_or_none()
+    return cache[key]
 
 
 def get_unit(session: Session, lpn: str, actor: Actor, *, lock: bool = True) -> Unit:
     """The unit with this LPN, locked for update; NotFound outside the actor's merchant scope."""
     stmt = sa.select(Unit).where(Unit.lpn == lpn)
     if lock:
-        stmt = stmt.with_for_update()
-    unit = session.execute(stmt).scalar_one_or_none()
+        unit = _locked(session, stmt, ("unit", lpn))
+        if unit is not None:
+            session.info[LOCKED].setdefault(("unit_id", unit.id), unit)
+    else:
+        unit = session.execute(stmt).scalar_one_or_none()
     if unit is None or not actor.may_access(unit.merchant_id):
         raise NotFound("unit.not_found", lpn=lpn)
+    return unit
+
+
+def get_unit_by_id(session: Session, unit_id: int) -> Unit | None:
+    """A unit by id, locked for update (no merchant scope: for the station's own work item)."""
+    stmt = sa.select(Unit).where(Unit.id == unit_id)
+    unit: Unit | None = _locked(session, stmt, ("unit_id", unit_id))
+    if unit is not None:
+        session.info[LOCKED].setdefault(("unit", unit.lpn), unit)
     return unit
 
 
@@ -36,8 +58,9 @@ def get_order(session: Session, order_id: int, actor: Actor, *, lock: bool = Tru
     """The return order, locked for update; NotFound outside the actor's merchant scope."""
     stmt = sa.select(ReturnOrder).where(ReturnOrder.id == order_id)
     if lock:
-        stmt = stmt.with_for_update()
-    order = session.execute(stmt).scalar_one_or_none()
+        order = _locked(session, stmt, ("order", order_id))
+    else:
+        order = session.execute(stmt).scalar_one_or_none()
     if order is None or (order.merchant_id is not None and not actor.may_access(order.merchant_id)):
         raise NotFound("order.not_found", order=str(order_id))
     return order

@@ -14,6 +14,9 @@ from wms.db.base import utcnow
 from wms.db.models import AuditEvent, OutboxMessage
 from wms.db.session import Database
 
+# session.info key of the rows locked in the current transaction (see services.units).
+LOCKED = "wms_locked"
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -84,6 +87,8 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Throw away everything done so far and keep the unit of work usable."""
         self.session.rollback()
+        # Row locks are gone with the transaction; so is what was cached as locked.
+        self.session.info.pop(LOCKED, None)
 
     def audit(
         self,

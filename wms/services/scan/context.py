@@ -5,14 +5,42 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
+
 from labels.spec import LabelSpec
-from wms.db.models import Operator, ReturnOrder, Station, StationSession, Unit
+from wms.db.models import Operator, ReturnOrder, StationRole, StationSession, Unit
 from wms.domain import prompts
 from wms.domain.barcodes import Classified
-from wms.services.units import unit_view
+from wms.domain.units import UnitState
+from wms.services.units import get_order, get_unit_by_id, unit_view
 from wms.services.uow import Actor, UnitOfWork
 
 IDLE = "idle"
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    """What a scan needs to know about its station."""
+
+    id: int
+    name: str
+    role: StationRole
+    language: str
+
+
+@dataclass(frozen=True)
+class OperatorInfo:
+    """The logged-in operator as a scan needs them."""
+
+    id: int
+    name: str
+    badge: str
+    language: str | None
+
+    @classmethod
+    def of(cls, row: Operator) -> OperatorInfo:
+        """Copy the fields of an operator row."""
+        return cls(row.id, row.name, row.badge, row.language)
 
 
 @dataclass
@@ -51,12 +79,13 @@ class ScanContext:
     """One scan being handled inside its unit of work."""
 
     uow: UnitOfWork
-    station: Station
+    station: StationInfo
     state: StationSession
     code: Classified
     offline_lpn: str | None
     decision_hours: float
-    operator: Operator | None = None
+    operator: OperatorInfo | None = None
+    unit_counts: dict[int, int] = field(default_factory=dict)
 
     @property
     def language(self) -> str:
@@ -113,13 +142,25 @@ class ScanContext:
         """The return order being received, if any."""
         if self.state.return_order_id is None:
             return None
-        return self.uow.session.get(ReturnOrder, self.state.return_order_id)
+        return get_order(self.uow.session, self.state.return_order_id, self.actor)
 
     def unit(self) -> Unit | None:
         """The unit being worked on, if any."""
         if self.state.unit_id is None:
             return None
-        return self.uow.session.get(Unit, self.state.unit_id)
+        return get_unit_by_id(self.uow.session, self.state.unit_id)
+
+    def order_units(self, order_id: int) -> int:
+        """Live units of an order (counted once per scan; call after the scan's changes)."""
+        if order_id not in self.unit_counts:
+            self.unit_counts[order_id] = int(
+                self.uow.session.execute(
+                    sa.select(sa.func.count()).where(
+                        Unit.return_order_id == order_id, Unit.state != UnitState.VOIDED
+                    )
+                ).scalar_one()
+            )
+        return self.unit_counts[order_id]
 
     def describe(self) -> dict[str, Any]:
         """The `context` part of the response."""
@@ -141,8 +182,6 @@ class ScanContext:
                 "order_code": order.order_code,
                 "state": order.state.value,
                 "announced": order.announced,
-                "units": self.uow.session.query(Unit)
-                .filter(Unit.return_order_id == order.id, Unit.state != "voided")
-                .count(),
+                "units": self.order_units(order.id),
             }
         return out

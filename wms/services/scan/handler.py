@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,8 +15,17 @@ from wms.domain import barcodes, prompts
 from wms.domain.barcodes import CodeKind
 from wms.domain.commands import CHECK_COMMANDS, GRADE_COMMANDS, REASON_COMMANDS, TYPE_COMMANDS
 from wms.domain.errors import DomainError
+from wms.services.cache import TtlCache
 from wms.services.scan import receipt, work
-from wms.services.scan.context import IDLE, Reply, ScanContext, error, ok
+from wms.services.scan.context import (
+    IDLE,
+    OperatorInfo,
+    Reply,
+    ScanContext,
+    StationInfo,
+    error,
+    ok,
+)
 from wms.services.uow import UnitOfWork
 
 
@@ -31,28 +41,86 @@ class ScanRequest:
     offline: bool = False
 
 
+# Station name, role and language change rarely; reading them per scan is wasted work.
+_stations: TtlCache[StationInfo] = TtlCache(5.0)
+# When this process last wrote each station's last_seen_at (heartbeats write it too).
+_last_seen: dict[tuple[str, int], float] = {}
+LAST_SEEN_EVERY_SECONDS = 15.0
+
+
+def station_info(uow: UnitOfWork, station_id: int) -> StationInfo:
+    """The station's name, role and language (cached for a few seconds per process)."""
+
+    def load() -> StationInfo | None:
+        row = uow.session.get(Station, station_id)
+        return StationInfo(row.id, row.name, row.role, row.language) if row else None
+
+    info = _stations.get_or_load((uow.db.uid, station_id), load)
+    assert info is not None, f"no station {station_id}"
+    return info
+
+
+_operators: TtlCache[OperatorInfo] = TtlCache(5.0)
+
+
+def operator_info(uow: UnitOfWork, operator_id: int) -> OperatorInfo | None:
+    """The logged-in operator (cached for a few seconds per process)."""
+
+    def load() -> OperatorInfo | None:
+        row = uow.session.get(Operator, operator_id)
+        return OperatorInfo.of(row) if row else None
+
+    return _operators.get_or_load((uow.db.uid, operator_id), load)
+
+
 def handle_scan(
     uow: UnitOfWork, station_id: int, req: ScanRequest, *, decision_hours: float = 72.0
 ) -> dict[str, Any]:
     """Apply a scan, or return the stored answer for an event id seen before."""
-    session = uow.session
-    station = session.get(Station, station_id)
-    assert station is not None
-    state = _lock_session(uow, station_id)
-    stored = session.execute(
+    station = station_info(uow, station_id)
+    code = barcodes.classify(req.code, req.symbology)
+    opened = _open(uow, station, code, req, decision_hours)
+    if isinstance(opened, dict):
+        return opened
+    ctx = opened
+    try:
+        reply = _dispatch(ctx)
+    except DomainError as exc:
+        # Throw the half-done work away; the scan and its refusal are still stored below.
+        uow.rollback()
+        opened = _open(uow, station, code, req, decision_hours)
+        if isinstance(opened, dict):
+            return opened  # the same event was applied meanwhile by a concurrent request
+        ctx = opened
+        reply = Reply("error", exc.prompt(), extra={"error_code": exc.code})
+    if reply.prints:
+        ctx.update_data(last_print=[spec.to_dict() for spec in reply.prints])
+    ctx.state.updated_at = uow.now()
+    response = _response(ctx, reply)
+    _record(uow, ctx, req, reply, response)
+    return response
+
+
+def _open(
+    uow: UnitOfWork,
+    station: StationInfo,
+    code: barcodes.Classified,
+    req: ScanRequest,
+    decision_hours: float,
+) -> ScanContext | dict[str, Any]:
+    """Lock the station's session; the stored answer when this event was seen before."""
+    state = _lock_session(uow, station.id)
+    stored = uow.session.execute(
         sa.select(ScanEvent.response).where(
-            ScanEvent.station_id == station_id, ScanEvent.event_id == req.event_id
+            ScanEvent.station_id == station.id, ScanEvent.event_id == req.event_id
         )
     ).scalar_one_or_none()
     if stored is not None:
         return dict(stored)
-    code = barcodes.classify(req.code, req.symbology)
     ctx = ScanContext(uow, station, state, code, req.lpn, decision_hours)
-    ctx.operator = session.get(Operator, state.operator_id) if state.operator_id else None
-    reply = _apply(ctx)
-    response = _response(ctx, reply)
-    _record(uow, ctx, req, reply, response)
-    return response
+    if state.operator_id:
+        ctx.operator = operator_info(uow, state.operator_id)
+    return ctx
 
 
 def _lock_session(uow: UnitOfWork, station_id: int) -> StationSession:
@@ -64,22 +132,6 @@ def _lock_session(uow: UnitOfWork, station_id: int) -> StationSession:
         uow.session.flush()
         state = uow.session.execute(stmt.with_for_update()).scalar_one()
     return state
-
-
-def _apply(ctx: ScanContext) -> Reply:
-    savepoint = ctx.uow.session.begin_nested()
-    before = (ctx.state.step, ctx.state.return_order_id, ctx.state.unit_id, ctx.state.data)
-    try:
-        reply = _dispatch(ctx)
-    except DomainError as exc:
-        savepoint.rollback()
-        # The savepoint rollback expired the session row; put back what the station had.
-        ctx.state.step, ctx.state.return_order_id, ctx.state.unit_id, ctx.state.data = before
-        return Reply("error", exc.prompt(), extra={"error_code": exc.code})
-    savepoint.commit()
-    if reply.prints:
-        ctx.update_data(last_print=[spec.to_dict() for spec in reply.prints])
-    return reply
 
 
 def _dispatch(ctx: ScanContext) -> Reply:
@@ -104,7 +156,7 @@ def _login(ctx: ScanContext) -> Reply:
     if operator is None:
         return error("scan.badge_unknown", badge=ctx.code.value)
     ctx.state.operator_id = operator.id
-    ctx.operator = operator
+    ctx.operator = OperatorInfo.of(operator)
     ctx.uow.audit("station", ctx.station.id, "login", ctx.actor, badge=operator.badge)
     return ok("scan.logged_in", name=operator.name, next=_next_prompt(ctx))
 
@@ -194,6 +246,18 @@ def _response(ctx: ScanContext, reply: Reply) -> dict[str, Any]:
     }
 
 
+def _touch_station(uow: UnitOfWork, station_id: int) -> None:
+    # "Online" on the dashboard needs minutes of precision, not a write per scan.
+    key = (uow.db.uid, station_id)
+    now = time.monotonic()
+    if now - _last_seen.get(key, -LAST_SEEN_EVERY_SECONDS) < LAST_SEEN_EVERY_SECONDS:
+        return
+    _last_seen[key] = now
+    uow.session.execute(
+        sa.update(Station).where(Station.id == station_id).values(last_seen_at=uow.now())
+    )
+
+
 def _record(
     uow: UnitOfWork, ctx: ScanContext, req: ScanRequest, reply: Reply, response: dict[str, Any]
 ) -> None:
@@ -213,8 +277,7 @@ def _record(
             response=response,
         )
     )
-    ctx.station.last_seen_at = now
-    ctx.state.updated_at = now
+    _touch_station(uow, ctx.station.id)
     kind = None
     if reply.result == "error" and req.offline:
         kind = "replay_failed"

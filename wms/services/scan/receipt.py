@@ -56,13 +56,7 @@ def _busy_elsewhere(ctx: ScanContext) -> Reply | None:
 
 
 def _live_units(ctx: ScanContext, order_id: int) -> int:
-    return int(
-        ctx.uow.session.execute(
-            sa.select(sa.func.count()).where(
-                Unit.return_order_id == order_id, Unit.state != UnitState.VOIDED
-            )
-        ).scalar_one()
-    )
+    return ctx.order_units(order_id)
 
 
 def on_unit_code(ctx: ScanContext) -> Reply:
