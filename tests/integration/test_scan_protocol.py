@@ -188,8 +188,7 @@ def test_a_bin_of_the_wrong_zone_names_the_right_zone(station: Any) -> None:
     putaway.ok(lpn)
     wrong = putaway.fail("BIN-S-01-01")
     assert (
-        wrong["prompt"]["ru"]
-        == "Ячейка BIN-S-01-01 в зоне «ресейл», нужна зона «основной склад»"
+        wrong["prompt"]["ru"] == "Ячейка BIN-S-01-01 в зоне «ресейл», нужна зона «основной склад»"
     )
     putaway.ok("BIN-M-01-01")
 

@@ -15,4 +15,6 @@ def test_the_web_layer_never_commits() -> None:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if re.search(r"\.(commit|begin)\(", line)
     ]
-    assert not offenders, "web handlers must call a service (wms.web.context.run) instead: " + ", ".join(offenders)
+    assert not offenders, (
+        "web handlers must call a service (wms.web.context.run) instead: " + ", ".join(offenders)
+    )
