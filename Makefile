@@ -31,7 +31,7 @@ sysdeps:
 
 run: $(STAMP)
 	$(BIN)/wms db upgrade
-	$(BIN)/wms demo
+	$(BIN)/wms demo --simulate 30   # history for the dashboard; written once per database
 	$(BIN)/wms serve --host $(HOST) --port $(PORT) --with-sandboxes
 
 lint: $(STAMP)
