@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -64,6 +64,15 @@ class Outcome:
     error: str | None = None
     retry_after: float | None = None
     until: datetime | None = None
+
+
+@dataclass
+class _Record:
+    """What one batch tells the database: confirmed pushes, leases to free or to hold."""
+
+    confirmed: list[leases.Confirmed] = field(default_factory=list)
+    release: list[int] = field(default_factory=list)
+    hold: list[int] = field(default_factory=list)
 
 
 class GuardedThrottle:
@@ -123,6 +132,9 @@ class AccountLane:
         # Full burst, a little under the sustained rate: the marketplace counts arrivals.
         self.bucket = TokenBucket(limits.rate_per_second * settings.sync.rate_safety, limits.burst)
         self.guard = GuardedThrottle(self.bucket)
+        self.leased_at = time.monotonic()
+        self.confirmed_once = False
+        self.recorder = ThreadPoolExecutor(1, thread_name_prefix=f"record-{account.id}")
         try:
             adapter = adapter_for(account, settings, box, throttle=self.guard, client=client)
         except AccountError as exc:
@@ -136,72 +148,103 @@ class AccountLane:
     ) -> list[Outcome]:
         """Push every item in batches until `deadline` (monotonic); one outcome per item.
 
-        Items left when the round's time is up come back as busy: their rows are released and
-        the next round takes them (the round's claim on the rows must not run out first).
+        One short transaction per request records a batch and leases the batch after next; it
+        runs on the lane's recorder thread while the next request is on the wire, so the
+        marketplace's pace, not the database, sets the speed. Items left when the round's time
+        is up come back as busy: their rows are released and the next round takes them (the
+        round's claim on the rows must not run out first).
         """
         if self.adapter is None:
             assert self.build_error is not None
             return self._paused(db, list(items), self.build_error)
         outcomes: list[Outcome] = []
+        self.confirmed_once = False
         batches = [list(b) for b in chunked(list(items), self.adapter.limits.max_batch)]
+        held = self._write(db, worker, _Record(), [i for b in batches[:2] for i in b])
+        writing: Future[dict[int, int]] | None = None
         for index, batch in enumerate(batches):
+            if writing is not None:
+                held.update(writing.result())  # at most one write in flight
+                writing = None
             if time.monotonic() > deadline:
-                rest = [item for later in batches[index:] for item in later]
+                rest = _flatten(batches[index:])
+                self._write(db, worker, _Record(release=_leased(rest, held)))
                 return outcomes + [Outcome(i, Status.BUSY) for i in rest]
             try:
-                outcomes += self._batch(db, worker, batch)
+                got, record = self._batch(batch, held)
             except AccountError as exc:
-                rest = [item for later in batches[index:] for item in later]
+                rest = _flatten(batches[index:])
+                self._write(db, worker, _Record(release=_leased(rest, held)))
                 return outcomes + self._paused(db, rest, exc)
-            except Exception as exc:  # a bug or the database: keep the worker alive, retry later
+            except Exception as exc:  # a bug: keep the worker alive, the rows retry later
                 log.exception("%s: batch failed", self.label)
-                execute(db, leases.record, worker, [], [i.offer_id for i in batch])
-                outcomes += [Outcome(i, Status.TRANSIENT, f"internal: {exc!r}") for i in batch]
+                got = [Outcome(i, Status.TRANSIENT, f"internal: {exc!r}") for i in batch]
+                record = _Record(release=_leased(batch, held))
+            outcomes += got
+            after_next = batches[index + 2] if index + 2 < len(batches) else []
+            writing = self.recorder.submit(self._write, db, worker, record, after_next)
+        if writing is not None:
+            writing.result()
         return outcomes
 
-    def _batch(self, db: Database, worker: str, batch: list[PushItem]) -> list[Outcome]:
+    def close(self) -> None:
+        """Stop the recorder thread."""
+        self.recorder.shutdown(wait=True)
+
+    def _write(
+        self, db: Database, worker: str, record: _Record, following: Sequence[PushItem] = ()
+    ) -> dict[int, int]:
+        """Record a batch and lease the next one, in one transaction."""
+        sync = self.settings.sync
+        # The first confirmation of a run ends a pause of the account; later ones need not.
+        clear_pause = bool(record.confirmed) and not self.confirmed_once
+        self.confirmed_once = self.confirmed_once or bool(record.confirmed)
+        held: dict[int, int] = execute(
+            db,
+            leases.record_and_lease,
+            worker,
+            record.confirmed,
+            record.release,
+            record.hold,
+            # An answer we never got may still be applied late: nobody pushes those offers
+            # again until a whole lease has passed, so it cannot land after a newer value.
+            sync.lease_seconds,
+            self.account_id if clear_pause else None,
+            [i.offer_id for i in following],
+            sync.lease_seconds,
+        )
+        self.leased_at = time.monotonic()
+        return held
+
+    def _batch(self, batch: list[PushItem], held: dict[int, int]) -> tuple[list[Outcome], _Record]:
+        """Send the leased items of a batch that are still behind; no database inside."""
         assert self.adapter is not None
         sync = self.settings.sync
-        self.bucket.acquire(1.0)  # wait for the marketplace before taking any lease
-        started = time.monotonic()
-        held = execute(db, leases.lease, worker, [i.offer_id for i in batch], sync.lease_seconds)
         send = [i for i in batch if i.offer_id in held and held[i.offer_id] < i.version]
         done = [
             Outcome(i, Status.SUPERSEDED) for i in batch if held.get(i.offer_id, -1) >= i.version
         ]
         busy = [Outcome(i, Status.BUSY) for i in batch if i.offer_id not in held]
+        record = _Record(release=[o.item.offer_id for o in done])
         if not send:
-            self.bucket.penalize(-1.0)  # give the unused token back
-            execute(db, leases.record, worker, [], [o.item.offer_id for o in done])
-            return done + busy
-        deadline = started + sync.lease_seconds - sync.http_timeout_seconds - 1.0
-        self.guard.arm(deadline)
+            return done + busy, record
+        self.bucket.acquire(1.0)
+        self.guard.arm(self.leased_at + sync.lease_seconds - sync.http_timeout_seconds - 1.0)
         try:
             results = self.adapter.push_stock([StockUpdate(i.offer_key, i.quantity) for i in send])
-        except AccountError:
-            execute(
-                db, leases.record, worker, [], [i.offer_id for i in send + [o.item for o in done]]
-            )
-            raise
         finally:
             self.guard.disarm()
-        return done + busy + self._settle(db, worker, send, done, results)
+        return done + busy + self._classify(send, results, record), record
 
-    def _settle(
-        self,
-        db: Database,
-        worker: str,
-        send: list[PushItem],
-        done: list[Outcome],
-        results: list[ItemResult],
+    def _classify(
+        self, send: list[PushItem], results: list[ItemResult], record: _Record
     ) -> list[Outcome]:
-        confirmed: list[leases.Confirmed] = []
-        release = [o.item.offer_id for o in done]
-        hold: list[int] = []
         outcomes: list[Outcome] = []
         for item, result in zip(send, results, strict=True):
             if result.is_ok:
-                confirmed.append(leases.Confirmed(item, result.sent_quantity or item.quantity))
+                record.confirmed.append(
+                    leases.Confirmed(item, result.sent_quantity or item.quantity)
+                )
                 outcomes.append(Outcome(item, Status.OK))
                 continue
             error = f"{self.label} {item.offer_key}: {result.code} {result.reason}".strip()
@@ -209,15 +252,11 @@ class AccountLane:
                 outcomes.append(Outcome(item, Status.PERMANENT, error))
             else:
                 outcomes.append(Outcome(item, Status.TRANSIENT, error, result.retry_after))
-            (hold if result.code in UNKNOWN_OUTCOME else release).append(item.offer_id)
+            (record.hold if result.code in UNKNOWN_OUTCOME else record.release).append(
+                item.offer_id
+            )
             if result.code in RATE_LIMIT_CODES and result.retry_after:
                 self.bucket.pause(result.retry_after)
-        # An answer we never got may still be applied late: nobody pushes those offers again
-        # until a whole lease has passed, so the late request cannot land after a newer value.
-        hold_for = self.settings.sync.lease_seconds
-        execute(db, leases.record, worker, confirmed, release, hold, hold_for)
-        if confirmed:
-            execute(db, leases.account_ok, [self.account_id])
         return outcomes
 
     def _paused(self, db: Database, items: list[PushItem], exc: AccountError) -> list[Outcome]:
@@ -228,6 +267,14 @@ class AccountLane:
         log.warning("%s paused until %s: %s", self.label, until.isoformat(), reason)
         note = f"{self.label} paused: {reason}"
         return [Outcome(i, Status.PAUSED, note, until=until) for i in items]
+
+
+def _flatten(batches: Sequence[Sequence[PushItem]]) -> list[PushItem]:
+    return [item for batch in batches for item in batch]
+
+
+def _leased(items: Sequence[PushItem], held: dict[int, int]) -> list[int]:
+    return [i.offer_id for i in items if i.offer_id in held]
 
 
 def fingerprint(account: MarketplaceAccount) -> tuple[Any, ...]:

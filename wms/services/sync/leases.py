@@ -43,11 +43,8 @@ def lease(uow: UnitOfWork, worker: str, offer_ids: Sequence[int], seconds: float
             sa.update(_OFFERS)
             .where(
                 _OFFERS.c.id.in_(part),
-                sa.or_(
-                    _OFFERS.c.lease_until.is_(None),
-                    _OFFERS.c.lease_until < now,
-                    _OFFERS.c.lease_owner == worker,
-                ),
+                # Free or run out; never re-entered, not even by its own holder.
+                sa.or_(_OFFERS.c.lease_until.is_(None), _OFFERS.c.lease_until < now),
             )
             .values(lease_owner=worker, lease_until=now + timedelta(seconds=seconds))
             .returning(_OFFERS.c.id, _OFFERS.c.pushed_version)
@@ -63,8 +60,12 @@ def record(
     release: Iterable[int] = (),
     hold: Iterable[int] = (),
     hold_seconds: float = 0.0,
+    account_id: int | None = None,
 ) -> int:
-    """Store confirmed pushes, free or hold the other leases; returns units reintegrated."""
+    """Store confirmed pushes, free or hold the other leases; returns units reintegrated.
+
+    With `account_id`, a confirmed push also ends that account's pause.
+    """
     now = uow.now()
     session = uow.session
     if confirmed:
@@ -91,13 +92,32 @@ def record(
             {"offer_id": c.item.offer_id, "version": c.item.version, "quantity": c.sent_quantity}
             for c in confirmed
         ]
-        session.execute(stmt, params)
-    _free(uow, worker, [c.item.offer_id for c in confirmed], None, None)
+        updated = _rowcount(session.execute(stmt, params))
+        if updated != len(params):  # some offer was ahead already: free its lease all the same
+            _free(uow, worker, [c.item.offer_id for c in confirmed], None, None)
     _free(uow, worker, list(release), None, None)
     hold_ids = list(hold)
     if hold_ids:
         _free(uow, worker, hold_ids, HOLD_PREFIX + worker, now + timedelta(seconds=hold_seconds))
+    if confirmed and account_id is not None:
+        account_ok(uow, [account_id])
     return reintegrate(uow, {c.item.key for c in confirmed}, now)
+
+
+def record_and_lease(
+    uow: UnitOfWork,
+    worker: str,
+    confirmed: Sequence[Confirmed],
+    release: Iterable[int],
+    hold: Iterable[int],
+    hold_seconds: float,
+    account_id: int | None,
+    next_ids: Sequence[int],
+    seconds: float,
+) -> dict[int, int]:
+    """`record` one batch and `lease` the next in one transaction; returns the new leases."""
+    record(uow, worker, confirmed, release, hold, hold_seconds, account_id)
+    return lease(uow, worker, next_ids, seconds) if next_ids else {}
 
 
 def _free(
@@ -181,15 +201,22 @@ def pause_account(uow: UnitOfWork, account_id: int, reason: str, base_seconds: f
 
 
 def account_ok(uow: UnitOfWork, account_ids: Iterable[int]) -> None:
-    """The marketplace took pushes of these accounts: end any pause."""
+    """The marketplace took pushes of these accounts: end any pause (one statement each)."""
     now = uow.now()
+    insert = dialect_insert(uow.session)
+    values = {
+        "pauses": 0,
+        "paused_until": None,
+        "pause_reason": None,
+        "last_push_at": now,
+        "updated_at": now,
+    }
     for account_id in account_ids:
-        state = _state(uow, account_id)
-        state.pauses = 0
-        state.paused_until = None
-        state.pause_reason = None
-        state.last_push_at = now
-        state.updated_at = now
+        uow.session.execute(
+            insert(SyncAccount)
+            .values(account_id=account_id, **values)
+            .on_conflict_do_update(index_elements=["account_id"], set_=values)
+        )
 
 
 def _state(uow: UnitOfWork, account_id: int) -> SyncAccount:

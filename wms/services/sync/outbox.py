@@ -19,13 +19,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.models import JobHeartbeat, OutboxMessage, OutboxStatus
+from wms.db.session import Database
 from wms.domain.stock import Channel
 from wms.services import stock as stock_service
-from wms.services.uow import UnitOfWork
+from wms.services.uow import UnitOfWork, execute
 
 STOCK_TOPIC = stock_service.STOCK_TOPIC
 WEBHOOK_PREFIX = "merchant."
 CHUNK = 500  # ids or keys per IN (...) list
+SETTLE_PART = 2000  # settlements per transaction
 MAX_ERROR = 2000
 _TABLE = cast(sa.Table, OutboxMessage.__table__)
 
@@ -71,7 +73,8 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 def stock_key(merchant_id: int, product_id: int, channel: Channel | str) -> str:
     """The outbox key of a stock total (the same as `wms.services.stock` writes)."""
-    return f"stock:{merchant_id}:{product_id}:{Channel(channel).value}"
+    value = channel.value if isinstance(channel, Channel) else Channel(channel).value
+    return f"stock:{merchant_id}:{product_id}:{value}"
 
 
 def claim(uow: UnitOfWork, worker: str, limit: int, lease_seconds: float) -> list[ClaimedRow]:
@@ -146,6 +149,35 @@ def settle(uow: UnitOfWork, worker: str, settlements: Iterable[Settlement]) -> i
     )
     uow.session.execute(stmt, params)
     return len(params)
+
+
+def settle_in_parts(db: Database, worker: str, settlements: list[Settlement]) -> None:
+    """Settle in short transactions, so pushes of the next round can record in between."""
+    finished = [s.row.id for s in settlements if s.status is OutboxStatus.DONE]
+    others = [s for s in settlements if s.status is not OutboxStatus.DONE]
+    for part in chunks(finished, SETTLE_PART):
+        execute(db, _finish_done, worker, list(part))
+    for part in chunks(others, SETTLE_PART):
+        execute(db, settle, worker, part)
+
+
+def _finish_done(uow: UnitOfWork, worker: str, ids: list[int]) -> None:
+    """Delivered rows: one statement per slice of ids instead of one per row."""
+    for part in chunks(ids):
+        uow.session.execute(
+            sa.update(_TABLE)
+            .where(
+                _TABLE.c.id.in_(part),
+                _TABLE.c.claimed_by == worker,
+                _TABLE.c.status == OutboxStatus.PENDING,
+            )
+            .values(
+                status=OutboxStatus.DONE,
+                processed_at=uow.now(),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
 
 
 def done(row: ClaimedRow) -> Settlement:
