@@ -212,6 +212,10 @@ def test_a_refused_account_pauses_and_its_rows_wait(
     assert all(attempts == 0 for attempts, _ in pending)
     assert all("paused" in (error or "") for _, error in pending)
     assert ozon_control.stock()["accounts"]["ALTYN ozon"]["warehouses"]  # Ozon went ahead
+    worker.run_round()  # the next heartbeat shows the pauses
+    with database.reading() as s:
+        beat = s.execute(sa.select(JobHeartbeat)).scalar_one()
+    assert len(beat.info["paused_accounts"]) == 2
     seed_sandboxes(database, sync_settings, ("wildberries", wb_control))
     time.sleep(0.6)  # the first pause lasts account_pause_seconds
     drain(worker, database)

@@ -36,7 +36,7 @@ from wms.jobs.lanes import AccountLane, Outcome, WebhookLane, fingerprint
 from wms.jobs.settling import RoundStats
 from wms.services import webhooks
 from wms.services.crypto import SecretBox
-from wms.services.sync import outbox
+from wms.services.sync import leases, outbox
 from wms.services.sync.outbox import ClaimedRow, Settlement
 from wms.services.sync.plan import Plan, build_plan
 from wms.services.uow import UnitOfWork, execute
@@ -182,7 +182,8 @@ class SyncWorker:
         return upcoming
 
     def _claim(self, uow: UnitOfWork, limit: int) -> list[ClaimedRow]:
-        outbox.beat(uow, self.name, self.info())
+        paused = leases.paused_accounts(uow.session, uow.now())
+        outbox.beat(uow, self.name, {**self.info(), "paused_accounts": paused})
         return outbox.claim(uow, self.owner, limit, self.settings.sync.lease_seconds)
 
     def _launch(self, upcoming: _Round) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from wms.db.models import Offer, SyncAccount, Unit
 from wms.services.sync.outbox import chunks, dialect_insert
@@ -217,6 +218,20 @@ def account_ok(uow: UnitOfWork, account_ids: Iterable[int]) -> None:
             .values(account_id=account_id, **values)
             .on_conflict_do_update(index_elements=["account_id"], set_=values)
         )
+
+
+def paused_accounts(session: Session, now: datetime) -> dict[str, dict[str, str]]:
+    """Accounts paused right now, for the heartbeat: {account id: {until, reason}}."""
+    rows = session.execute(
+        sa.select(SyncAccount.account_id, SyncAccount.paused_until, SyncAccount.pause_reason).where(
+            SyncAccount.paused_until > now
+        )
+    ).all()
+    return {
+        str(account): {"until": until.isoformat(), "reason": reason or ""}
+        for account, until, reason in rows
+        if until is not None
+    }
 
 
 def _state(uow: UnitOfWork, account_id: int) -> SyncAccount:

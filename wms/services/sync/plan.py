@@ -156,7 +156,7 @@ def _triple(row: ClaimedRow) -> tuple[int, int, Channel]:
     # strings need no conversion (the hot path of a 10 000-row round).
     if channel not in _CHANNELS:
         raise ValueError(f"outbox row {row.id}: unknown channel {channel!r}")
-    return int(payload["merchant_id"]), int(payload["product_id"]), channel  # type: ignore[return-value]
+    return int(payload["merchant_id"]), int(payload["product_id"]), channel
 
 
 def _totals(
