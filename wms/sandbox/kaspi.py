@@ -72,6 +72,7 @@ class KaspiSandbox(Sandbox):
                     float(generate["days"]),
                     int(generate.get("seed", 1)),
                     skus,
+                    completed=int(generate.get("completed", 0)),
                 )
             for order in orders:
                 merchant.add_order(order, now)

@@ -102,8 +102,14 @@ class Merchant:
         }
 
 
-def generate_orders(count: int, days: float, seed: int, skus: list[str]) -> list[dict[str, Any]]:
-    """Synthetic order seeds spread over the last `days`: mostly completed, some returns."""
+def generate_orders(
+    count: int, days: float, seed: int, skus: list[str], *, completed: int = 0
+) -> list[dict[str, Any]]:
+    """Synthetic order seeds over the last `days`: mostly completed, some returns.
+
+    `completed` adds that many plain completed orders (a shop's everyday sales), so the
+    quality-returns rate the WMS computes from this sandbox is realistic.
+    """
     rng = random.Random(seed)
     weights = {
         "COMPLETED": 70,
@@ -130,6 +136,16 @@ def generate_orders(count: int, days: float, seed: int, skus: list[str]) -> list
                 "age_days": rng.uniform(0.01, days),
                 "returnedToWarehouse": status == "CANCELLING" and rng.random() < 0.5,
                 "entries": _unique_lines(lines),
+            }
+        )
+    for index in range(completed):
+        specs.append(
+            {
+                "code": str(700_000_000 + seed * 100_000 + index),
+                "status": "COMPLETED",
+                "age_days": rng.uniform(0.01, days),
+                "returnedToWarehouse": False,
+                "entries": [{"sku": rng.choice(skus), "quantity": 1, "with_offer": True}],
             }
         )
     return specs

@@ -291,9 +291,15 @@ class Simulation:
             from wms.services.units import get_unit
 
             channel = get_unit(uow.session, lpn, SYSTEM).channel or Channel.MAIN
-            putaway.putaway(
+            unit = putaway.putaway(
                 uow, self.operator("putaway"), lpn, self.rng.choice(self.ctx.bins[channel])
             )
+            # The marketplace confirmed it back then: seconds for WB/Ozon pushes, up to an hour
+            # when only Kaspi's hourly price-list pull saw it (the live worker fills only NULLs).
+            lag = (
+                self.rng.uniform(3, 40) if self.rng.random() < 0.7 else self.rng.uniform(300, 3600)
+            )
+            unit.reintegrated_at = uow.now() + timedelta(seconds=lag)
             self.count("put_away")
 
         return step

@@ -13,9 +13,9 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from wms.db.models import MarketplaceAccount, Merchant, Offer, Product
+from wms.db.models import MarketplaceAccount, Merchant, MerchantOrderCount, Offer, Product
 from wms.domain.returns import Marketplace
 from wms.domain.stock import Channel
 from wms.services import offers as offer_service
@@ -203,8 +203,29 @@ def _kaspi(
         "merchant_id": str((account.settings or {}).get("merchant_id", "")),
         "name": account.name,
         "feed_url": feed_url(server_url, token) if demo_feed else None,
-        "generate": {"orders": 60, "days": 30, "seed": 100 + account.id, "skus": skus or ["X"]},
+        "generate": {
+            "orders": 60,
+            "days": 30,
+            "seed": 100 + account.id,
+            "skus": skus or ["X"],
+            # As many everyday sales as the database already recorded (`wms demo --simulate`),
+            # so the import does not replace them with a handful and skew the quality rate.
+            "completed": _recorded_completed_orders(account),
+        },
     }
+
+
+def _recorded_completed_orders(account: MarketplaceAccount) -> int:
+    session = object_session(account)
+    if session is None:
+        return 0
+    total = session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(MerchantOrderCount.completed_orders), 0)).where(
+            MerchantOrderCount.merchant_id == account.merchant_id,
+            MerchantOrderCount.marketplace == Marketplace.KASPI,
+        )
+    ).scalar_one()
+    return min(int(total), 20_000)
 
 
 def _wildberries(
