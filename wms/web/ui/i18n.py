@@ -244,9 +244,11 @@ def day(value: Any) -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """A duration people read at a glance: 45 min, 3 h 20 min, 2 d 4 h."""
+    """A duration people read at a glance: 25 s, 45 min, 3 h 20 min, 2 d 4 h."""
     if seconds is None:
         return "—"
+    if seconds < 60:
+        return str(gettext("%(s)d s", s=int(seconds)))
     minutes = int(seconds // 60)
     if minutes < 60:
         return str(gettext("%(m)d min", m=minutes))
