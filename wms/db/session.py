@@ -19,6 +19,15 @@ from wms.settings import DatabaseSettings
 DB_UID = "wms_db_uid"
 
 
+def dialect_insert(session: Session) -> Any:
+    """The INSERT construct with ON CONFLICT of the session's database (PostgreSQL or SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert
+
+
 def is_sqlite(url: str | sa.URL) -> bool:
     """Whether the URL points at SQLite."""
     return sa.make_url(url).get_backend_name() == "sqlite"

@@ -102,6 +102,15 @@ def effective_price(
     return main if channel is Channel.MAIN else resale_price(main, discount_percent)
 
 
+def offer_stock() -> sa.ColumnElement[bool]:
+    """Join condition of an offer with the stock total of its SKU and channel."""
+    return sa.and_(
+        StockTotal.merchant_id == Offer.merchant_id,
+        StockTotal.product_id == Offer.product_id,
+        StockTotal.channel == Offer.channel,
+    )
+
+
 def main_price_column() -> Any:
     """SQL: the highest explicit price of an active main offer of the same account and product."""
     main = aliased(Offer)
@@ -346,14 +355,7 @@ def list_offers(
         .join(Merchant, Merchant.id == Offer.merchant_id)
         .join(Product, Product.id == Offer.product_id)
         .join(MarketplaceAccount, MarketplaceAccount.id == Offer.account_id)
-        .outerjoin(
-            StockTotal,
-            sa.and_(
-                StockTotal.merchant_id == Offer.merchant_id,
-                StockTotal.product_id == Offer.product_id,
-                StockTotal.channel == Offer.channel,
-            ),
-        )
+        .outerjoin(StockTotal, offer_stock())
         .order_by(Offer.id)
         .limit(limit + 1)
     )

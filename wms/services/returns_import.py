@@ -21,14 +21,13 @@ from wms.adapters.marketplaces.base import MarketplaceError, ReturnLine, ReturnN
 from wms.adapters.marketplaces.kaspi import KaspiAdapter
 from wms.db.base import utcnow
 from wms.db.models import MarketplaceAccount, Offer, Product, SyncAccount
-from wms.db.session import Database
+from wms.db.session import Database, dialect_insert
 from wms.domain.errors import DomainError
 from wms.domain.returns import Marketplace
 from wms.services import dashboard, receiving
 from wms.services.accounts_marketplace import adapter_for, enabled
 from wms.services.crypto import SecretBox
 from wms.services.receiving import AnnouncedLine, Announcement
-from wms.services.sync.outbox import dialect_insert
 from wms.services.uow import SYSTEM, UnitOfWork, execute
 from wms.settings import Settings
 

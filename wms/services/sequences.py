@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.models import Counter
+from wms.db.session import dialect_insert
 
 LPN_PREFIX = "LPN"
 LPN_DIGITS = 10
@@ -29,11 +30,7 @@ def take(session: Session, name: str, count: int = 1) -> range:
 
 
 def _create(session: Session, name: str) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    insert = dialect_insert(session)
     session.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.models import Bin, Product, StockLedgerEntry, StockLevel, StockTotal, Zone
-from wms.db.session import DB_UID
+from wms.db.session import DB_UID, dialect_insert
 from wms.domain import stock as rules
 from wms.domain.errors import InsufficientStock, InvalidInput, NotFound
 from wms.domain.stock import Channel, LedgerKind, ZoneKind
@@ -45,14 +45,6 @@ class TotalSnapshot:
     def available(self) -> int:
         """Available to sell."""
         return rules.available(self.on_hand, self.reserved)
-
-
-def _insert(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    return insert
 
 
 # A bin never changes zone (there is no operation for it), so its zone kind can be remembered.
@@ -93,7 +85,7 @@ def _change_level(session: Session, now: Any, key: StockKey, bin_id: int, delta:
         if session.execute(stmt).scalar_one_or_none() is None:
             raise InsufficientStock("stock.insufficient_in_bin", bin=str(bin_id), quantity=-delta)
         return
-    insert = _insert(session)
+    insert = dialect_insert(session)
     stmt = insert(StockLevel).values(
         merchant_id=key.merchant_id,
         product_id=key.product_id,
@@ -137,7 +129,7 @@ def _change_total(
         if row is None:
             raise InsufficientStock("stock.insufficient", quantity=abs(on_hand or reserved))
         return TotalSnapshot(*row)
-    insert = _insert(session)
+    insert = dialect_insert(session)
     stmt = insert(StockTotal).values(
         merchant_id=key.merchant_id,
         product_id=key.product_id,

@@ -28,7 +28,7 @@ from wms.db.models import FeedFetch, Merchant, Offer, Product, StockTotal
 from wms.db.session import Database
 from wms.domain import stock as stock_rules
 from wms.services.accounts_marketplace import account_by_feed_token
-from wms.services.offers import effective_price, main_price_column
+from wms.services.offers import effective_price, main_price_column, offer_stock
 from wms.services.sync.leases import reintegrate_served
 from wms.services.sync.outbox import chunks
 from wms.services.uow import UnitOfWork, execute
@@ -120,14 +120,7 @@ def _query(account_id: int) -> sa.Select[Any]:
             StockTotal.version,
         )
         .join(Product, Product.id == Offer.product_id)
-        .outerjoin(
-            StockTotal,
-            sa.and_(
-                StockTotal.merchant_id == Offer.merchant_id,
-                StockTotal.product_id == Offer.product_id,
-                StockTotal.channel == Offer.channel,
-            ),
-        )
+        .outerjoin(StockTotal, offer_stock())
         .where(Offer.account_id == account_id, Offer.active)
         .order_by(Offer.marketplace_sku, Offer.warehouse_ref)
     )

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.models import Offer, SyncAccount, Unit
-from wms.services.sync.outbox import chunks, dialect_insert
+from wms.db.session import dialect_insert
+from wms.services.sync.outbox import chunks
 from wms.services.sync.plan import PushItem
 from wms.services.uow import UnitOfWork
 

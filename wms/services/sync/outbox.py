@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.models import JobHeartbeat, OutboxMessage, OutboxStatus
-from wms.db.session import Database
+from wms.db.session import Database, dialect_insert
 from wms.domain.stock import Channel
 from wms.services import stock as stock_service
 from wms.services.uow import UnitOfWork, execute
@@ -278,15 +278,6 @@ def beat(uow: UnitOfWork, name: str, info: dict[str, Any]) -> None:
     stmt = insert(JobHeartbeat).values(name=name, beat_at=now, info=info)
     stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"beat_at": now, "info": info})
     session.execute(stmt)
-
-
-def dialect_insert(session: Session) -> Any:
-    """The INSERT construct with ON CONFLICT of the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    return insert
 
 
 def pending_stock_rows(session: Session) -> int:

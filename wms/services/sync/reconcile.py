@@ -34,6 +34,7 @@ from wms.domain import stock as stock_rules
 from wms.domain.returns import Marketplace
 from wms.services.accounts_marketplace import adapter_for, enabled, endpoint_for
 from wms.services.crypto import SecretBox
+from wms.services.offers import offer_stock
 from wms.services.sync.outbox import STOCK_TOPIC, stock_key
 from wms.services.sync.plan import PUSH_MARKETPLACES
 from wms.settings import Settings
@@ -187,14 +188,7 @@ def _lines(session: Session, account_id: int) -> list[_Line]:
             StockTotal.reserved,
         )
         .join(Product, Product.id == Offer.product_id)
-        .outerjoin(
-            StockTotal,
-            sa.and_(
-                StockTotal.merchant_id == Offer.merchant_id,
-                StockTotal.product_id == Offer.product_id,
-                StockTotal.channel == Offer.channel,
-            ),
-        )
+        .outerjoin(StockTotal, offer_stock())
         .where(Offer.account_id == account_id, Offer.active)
         .order_by(Offer.id)
     ).all()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from flask import request
+from pydantic import BaseModel
 
 from wms.db import queries
 from wms.db.models import Merchant
@@ -13,7 +15,7 @@ from wms.domain.errors import NotFound
 from wms.domain.stock import Channel
 from wms.services import idempotency, inventory, stock
 from wms.services.stock import StockKey, TotalSnapshot
-from wms.services.uow import UnitOfWork
+from wms.services.uow import Actor, UnitOfWork
 from wms.web.api import bp
 from wms.web.api import schemas as s
 from wms.web.api.routing import endpoint
@@ -58,6 +60,7 @@ def get_stock(principal: Principal, query: s.StockQuery) -> s.StockOut:
 
 
 Booking = Callable[[UnitOfWork, StockKey, Any], TotalSnapshot | None]
+ActorBooking = Callable[[Actor, UnitOfWork, StockKey, Any], TotalSnapshot | None]
 
 
 def _book(principal: Principal, body: Any, booking: Booking) -> Any:
@@ -89,113 +92,64 @@ def _need_bin(body: s.StockMoveIn) -> str:
     return body.bin
 
 
-@endpoint(
-    bp,
-    "/stock/inbound",
-    "POST",
-    access=BOOKERS,
-    body=s.StockMoveIn,
-    response=s.StockTotalOut,
-    status=201,
-    summary="Goods arrived into a bin",
-    tag="integration",
-)
-def inbound(principal: Principal, body: s.StockMoveIn) -> Any:
-    """Book regular inbound goods."""
-    return _book(
-        principal,
-        body,
-        lambda uow, key, b: inventory.inbound(
-            uow, principal.actor, key, _need_bin(b), b.quantity, b.reference
-        ),
+def _inbound(actor: Actor, uow: UnitOfWork, key: StockKey, b: Any) -> TotalSnapshot | None:
+    return inventory.inbound(uow, actor, key, _need_bin(b), b.quantity, b.reference)
+
+
+def _outbound(actor: Actor, uow: UnitOfWork, key: StockKey, b: Any) -> TotalSnapshot | None:
+    return inventory.outbound(
+        uow,
+        actor,
+        key,
+        b.quantity,
+        b.reference,
+        bin_code=b.bin,
+        from_reservation=b.from_reservation,
     )
 
 
-@endpoint(
-    bp,
-    "/stock/outbound",
-    "POST",
-    access=BOOKERS,
-    body=s.StockMoveIn,
-    response=s.StockTotalOut,
-    status=201,
-    summary="Goods shipped out",
-    tag="integration",
-)
-def outbound(principal: Principal, body: s.StockMoveIn) -> Any:
-    """Book an outbound shipment (from a reservation if asked)."""
-    return _book(
-        principal,
-        body,
-        lambda uow, key, b: inventory.outbound(
-            uow,
-            principal.actor,
-            key,
-            b.quantity,
-            b.reference,
-            bin_code=b.bin,
-            from_reservation=b.from_reservation,
-        ),
-    )
+def _reserve(actor: Actor, uow: UnitOfWork, key: StockKey, b: Any) -> TotalSnapshot | None:
+    return inventory.reserve(uow, actor, key, b.quantity, b.reference)
 
 
-@endpoint(
-    bp,
-    "/stock/reservations",
-    "POST",
-    access=BOOKERS,
-    body=s.StockMoveIn,
-    response=s.StockTotalOut,
-    status=201,
-    summary="Reserve available stock",
-    tag="integration",
-)
-def reserve(principal: Principal, body: s.StockMoveIn) -> Any:
-    """Hold stock for an order."""
-    return _book(
-        principal,
-        body,
-        lambda uow, key, b: inventory.reserve(uow, principal.actor, key, b.quantity, b.reference),
-    )
+def _release(actor: Actor, uow: UnitOfWork, key: StockKey, b: Any) -> TotalSnapshot | None:
+    return inventory.release(uow, actor, key, b.quantity, b.reference)
 
 
-@endpoint(
-    bp,
-    "/stock/releases",
-    "POST",
-    access=BOOKERS,
-    body=s.StockMoveIn,
-    response=s.StockTotalOut,
-    status=201,
-    summary="Release a reservation",
-    tag="integration",
-)
-def release(principal: Principal, body: s.StockMoveIn) -> Any:
-    """Give back reserved stock."""
-    return _book(
-        principal,
-        body,
-        lambda uow, key, b: inventory.release(uow, principal.actor, key, b.quantity, b.reference),
-    )
+def _adjust(actor: Actor, uow: UnitOfWork, key: StockKey, b: Any) -> TotalSnapshot | None:
+    return inventory.adjust(uow, actor, key, b.bin, b.counted, b.reference, b.reason)
 
 
-@endpoint(
-    bp,
-    "/stock/adjustments",
-    "POST",
-    access=BOOKERS,
-    body=s.AdjustmentIn,
-    response=s.StockTotalOut,
-    status=201,
-    summary="Book a cycle count of one bin",
-    tag="integration",
-)
-def adjust(principal: Principal, body: s.AdjustmentIn) -> Any:
-    """Set a bin's quantity to the counted figure."""
-    return _book(
-        principal,
-        body,
-        lambda uow, key, b: inventory.adjust(
-            uow, principal.actor, key, b.bin, b.counted, b.reference, b.reason
-        ),
-    )
+# path, endpoint name, body, summary, booking: one integration endpoint each.
+BOOKINGS: list[tuple[str, str, type[BaseModel], str, ActorBooking]] = [
+    ("/stock/inbound", "inbound", s.StockMoveIn, "Goods arrived into a bin", _inbound),
+    ("/stock/outbound", "outbound", s.StockMoveIn, "Goods shipped out", _outbound),
+    ("/stock/reservations", "reserve", s.StockMoveIn, "Reserve available stock", _reserve),
+    ("/stock/releases", "release", s.StockMoveIn, "Release a reservation", _release),
+    ("/stock/adjustments", "adjust", s.AdjustmentIn, "Book a cycle count of one bin", _adjust),
+]
+
+
+def _register(
+    path: str, name: str, model: type[BaseModel], summary: str, booking: ActorBooking
+) -> None:
+    def view(principal: Principal, body: Any) -> Any:
+        return _book(principal, body, functools.partial(booking, principal.actor))
+
+    view.__name__ = name
+    view.__doc__ = summary
+    endpoint(
+        bp,
+        path,
+        "POST",
+        access=BOOKERS,
+        body=model,
+        response=s.StockTotalOut,
+        status=201,
+        summary=summary,
+        tag="integration",
+    )(view)
+
+
+for _booking in BOOKINGS:
+    _register(*_booking)
