@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -187,6 +190,46 @@ class Reconnect:
             log.info("scanner %s connected", self.name)
         self.state = ScannerState.OK
         self._delay = self.START
+
+
+class ReopeningReader:
+    """The read loop of a scanner that may vanish: wait for a scan, reopen with backoff."""
+
+    _link: Reconnect
+    _pending: deque[Scan]
+    _clock: Callable[[], float]
+
+    @property
+    def state(self) -> ScannerState:
+        """Current connection state."""
+        return self._link.state
+
+    def read(self, timeout: float) -> Scan | None:
+        """Next scan within `timeout` seconds; unplug and reconnect happen inside."""
+        deadline = self._clock() + timeout
+        while not self._pending:
+            now = self._clock()
+            if now >= deadline:
+                break
+            if not self._is_open():
+                if now < self._link.next_attempt:
+                    time.sleep(max(0.0, min(self._link.next_attempt, deadline) - now))
+                    continue
+                if not self._open(now):
+                    continue
+            self._pump(min(0.05, max(0.0, deadline - now)))
+        return self._pending.popleft() if self._pending else None
+
+    def _is_open(self) -> bool:
+        raise NotImplementedError
+
+    def _open(self, now: float) -> bool:
+        """Open the device; on failure record it with `self._link.failed` and return False."""
+        raise NotImplementedError
+
+    def _pump(self, wait: float) -> None:
+        """Read what the device has (waiting at most `wait` s) into `self._pending`."""
+        raise NotImplementedError
 
 
 class Deduper:

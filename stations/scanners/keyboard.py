@@ -16,6 +16,7 @@ from typing import IO, Any
 from stations.scanners.base import (
     FrameAssembler,
     Reconnect,
+    ReopeningReader,
     Scan,
     ScannerState,
     frames_to_scans,
@@ -97,7 +98,7 @@ def decode_keys(events: Iterable[tuple[int, int]]) -> list[str]:
     return lines
 
 
-class EvdevScanner:
+class EvdevScanner(ReopeningReader):
     """A HID wedge scanner read below the keyboard layout, grabbed so the desktop sees nothing."""
 
     def __init__(
@@ -119,36 +120,19 @@ class EvdevScanner:
         self._pending: deque[Scan] = deque()
 
     @property
-    def state(self) -> ScannerState:
-        """Current connection state."""
-        return self._link.state
-
-    @property
     def description(self) -> str:
         """The input device path."""
         return f"evdev:{self.path}"
-
-    def read(self, timeout: float) -> Scan | None:
-        """Next scan within `timeout` seconds; the device is reopened after an unplug."""
-        deadline = self._clock() + timeout
-        while not self._pending:
-            now = self._clock()
-            if now >= deadline:
-                break
-            if self._device is None and not self._open(now, deadline):
-                continue
-            self._read_events(min(0.05, max(0.0, deadline - now)))
-        return self._pending.popleft() if self._pending else None
 
     def close(self) -> None:
         """Release the grab and the device."""
         self._drop()
         self._link.state = ScannerState.CLOSED
 
-    def _open(self, now: float, deadline: float) -> bool:
-        if now < self._link.next_attempt:
-            time.sleep(max(0.0, min(self._link.next_attempt, deadline) - now))
-            return False
+    def _is_open(self) -> bool:
+        return self._device is not None
+
+    def _open(self, now: float) -> bool:
         try:
             import evdev  # Linux only; imported here so other platforms can use the other readers
 
@@ -164,7 +148,7 @@ class EvdevScanner:
         self._link.succeeded()
         return True
 
-    def _read_events(self, wait: float) -> None:
+    def _pump(self, wait: float) -> None:
         try:
             ready, _, _ = select.select([self._device.fd], [], [], wait)
             events = list(self._device.read()) if ready else []

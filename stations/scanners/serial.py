@@ -15,6 +15,7 @@ import serial
 from stations.scanners.base import (
     FrameAssembler,
     Reconnect,
+    ReopeningReader,
     Scan,
     ScannerState,
     frames_to_scans,
@@ -72,7 +73,7 @@ def open_serial(
     return (opener or serial.serial_for_url)(port, timeout=timeout, **options)
 
 
-class SerialScanner:
+class SerialScanner(ReopeningReader):
     """Reads frames from a serial port; survives unplug by reopening with growing backoff."""
 
     def __init__(
@@ -96,36 +97,19 @@ class SerialScanner:
         self._link = Reconnect(url)
 
     @property
-    def state(self) -> ScannerState:
-        """Current connection state."""
-        return self._link.state
-
-    @property
     def description(self) -> str:
         """The URL the scanner was opened with."""
         return self.url
-
-    def read(self, timeout: float) -> Scan | None:
-        """Next scan within `timeout` seconds; unplug and reconnect happen inside."""
-        deadline = self._clock() + timeout
-        while not self._pending:
-            now = self._clock()
-            if now >= deadline:
-                break
-            if self._port is None and not self._reconnect(now, deadline):
-                continue
-            self._read_chunk()
-        return self._pending.popleft() if self._pending else None
 
     def close(self) -> None:
         """Close the port; a later read() reopens it."""
         self._drop_port()
         self._link.state = ScannerState.CLOSED
 
-    def _reconnect(self, now: float, deadline: float) -> bool:
-        if now < self._link.next_attempt:
-            time.sleep(max(0.0, min(self._link.next_attempt, deadline) - now))
-            return False
+    def _is_open(self) -> bool:
+        return self._port is not None
+
+    def _open(self, now: float) -> bool:
         try:
             self._port = open_serial(
                 self.url, baudrate=self._baudrate, timeout=PORT_READ_TIMEOUT, opener=self._opener
@@ -137,7 +121,8 @@ class SerialScanner:
         self._frames.reset()
         return True
 
-    def _read_chunk(self) -> None:
+    def _pump(self, wait: float) -> None:
+        # The port's own read timeout paces the loop; `wait` is not needed here.
         assert self._port is not None
         try:
             chunk = self._port.read(self._port.in_waiting or 1)
