@@ -296,9 +296,9 @@ class Simulation:
             )
             # The marketplace confirmed it back then: seconds for WB/Ozon pushes, up to an hour
             # when only Kaspi's hourly price-list pull saw it (the live worker fills only NULLs).
-            lag = (
-                self.rng.uniform(3, 40) if self.rng.random() < 0.7 else self.rng.uniform(300, 3600)
-            )
+            # Its own generator per unit, so this detail never changes the rest of the history.
+            lag_rng = random.Random(lpn)
+            lag = lag_rng.uniform(3, 40) if lag_rng.random() < 0.7 else lag_rng.uniform(300, 3600)
             unit.reintegrated_at = uow.now() + timedelta(seconds=lag)
             self.count("put_away")
 
