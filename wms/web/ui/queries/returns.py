@@ -120,18 +120,24 @@ def _unit_filters(stmt: AnySelect, f: ReturnFilter) -> AnySelect:
             stmt = stmt.where(sa.or_(*matches))
     if f.merchant_id is not None:
         stmt = stmt.where(Unit.merchant_id == f.merchant_id)
-    if f.marketplace:
-        stmt = stmt.where(ReturnOrder.marketplace == f.marketplace)
-    if f.return_type:
-        stmt = stmt.where(ReturnOrder.return_type == f.return_type)
-    if f.reason:
-        stmt = stmt.where(ReturnOrder.reason == f.reason)
+    stmt = _described_by(stmt, f)
     if f.state:
         stmt = stmt.where(Unit.state == f.state)
     if f.date_from:
         stmt = stmt.where(Unit.received_at >= day_start(f.date_from))
     if f.date_to:
         stmt = stmt.where(Unit.received_at < day_start(f.date_to) + _ONE_DAY)
+    return stmt
+
+
+def _described_by(stmt: AnySelect, f: ReturnFilter) -> AnySelect:
+    """The filters both searches apply to the return order: marketplace, type, reason."""
+    if f.marketplace:
+        stmt = stmt.where(ReturnOrder.marketplace == f.marketplace)
+    if f.return_type:
+        stmt = stmt.where(ReturnOrder.return_type == f.return_type)
+    if f.reason:
+        stmt = stmt.where(ReturnOrder.reason == f.reason)
     return stmt
 
 
@@ -199,12 +205,7 @@ def _order_filters(stmt: AnySelect, f: ReturnFilter) -> AnySelect:
             )
     if f.merchant_id is not None:
         stmt = stmt.where(ReturnOrder.merchant_id == f.merchant_id)
-    if f.marketplace:
-        stmt = stmt.where(ReturnOrder.marketplace == f.marketplace)
-    if f.return_type:
-        stmt = stmt.where(ReturnOrder.return_type == f.return_type)
-    if f.reason:
-        stmt = stmt.where(ReturnOrder.reason == f.reason)
+    stmt = _described_by(stmt, f)
     if f.state:
         stmt = stmt.where(ReturnOrder.state == f.state)
     if f.date_from:
