@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from wms.domain import kpi
 from wms.domain.kpi import QualityLevel, Stage
-from wms.domain.returns import ReturnReason
+from wms.domain.returns import ReturnReason, is_quality_reason
 from wms.domain.units import UnitState
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -83,8 +83,8 @@ def test_quality_rate_refuses_negative_counts() -> None:
     ],
 )
 def test_only_the_four_quality_reasons_count(reason: ReturnReason, counts: bool) -> None:
-    assert kpi.is_quality_reason(reason) is counts
-    assert kpi.is_quality_reason(reason.value) is counts
+    assert is_quality_reason(reason) is counts
+    assert is_quality_reason(reason.value) is counts
 
 
 def test_quality_window_is_thirty_days_including_today() -> None:

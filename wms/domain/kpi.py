@@ -14,7 +14,6 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from wms.domain.returns import QUALITY_REASONS, ReturnReason
 from wms.domain.units import UnitState
 
 # The warehouse's clock for "today" and day buckets (Kazakhstan is UTC+5 all year since 2024).
@@ -191,11 +190,6 @@ class QualityLevel(StrEnum):
     WARN = "warn"  # 1 % or more: no longer an "excellent seller"
     ALARM = "alarm"  # 2 % or more: at or over Kaspi's critical line
     NOT_COUNTED = "not_counted"  # fewer than 10 orders in 30 days
-
-
-def is_quality_reason(reason: ReturnReason | str) -> bool:
-    """Whether a customer reason counts toward the quality-returns metric."""
-    return ReturnReason(reason) in QUALITY_REASONS
 
 
 @dataclass(frozen=True)

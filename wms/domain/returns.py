@@ -50,9 +50,9 @@ QUALITY_REASONS = frozenset(
 LOSS_RETURN_TYPES = frozenset({ReturnType.CANCELLED_IN_DELIVERY, ReturnType.NOT_PICKED_UP})
 
 
-def is_quality_reason(reason: ReturnReason) -> bool:
-    """Whether the reason counts as a quality return."""
-    return reason in QUALITY_REASONS
+def is_quality_reason(reason: ReturnReason | str) -> bool:
+    """Whether a customer reason counts toward the quality-returns metric."""
+    return ReturnReason(reason) in QUALITY_REASONS
 
 
 def default_reason(return_type: ReturnType) -> ReturnReason:

@@ -76,24 +76,6 @@ TERMINAL_UNIT_STATES = frozenset(
 )
 # States in which the unit has physically left the warehouse (its marking code is free again).
 GONE_UNIT_STATES = frozenset({S.DISPOSED, S.RETURNED_TO_MERCHANT, S.SHIPPED, S.VOIDED})
-# Units waiting for someone to act, per stage (the floor backlog).
-BACKLOG_STATES = (
-    S.RECEIVED,
-    S.IN_REPAIR,
-    S.AWAITING_REPACK,
-    S.AWAITING_PUTAWAY,
-    S.AWAITING_DECISION,
-    S.CLAIMED,
-)
-DECISION_ACTIONS = frozenset(
-    {
-        A.DECIDE_DISPOSE,
-        A.DECIDE_RETURN_TO_MERCHANT,
-        A.DECIDE_RESALE,
-        A.DECIDE_REPAIR,
-        A.DECIDE_CLAIM,
-    }
-)
 
 
 def next_unit_state(state: UnitState, action: UnitAction) -> UnitState:

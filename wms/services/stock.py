@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from wms.db.models import Bin, Product, StockLedgerEntry, StockLevel, StockTotal, Zone
+from wms.db.models import Bin, StockLedgerEntry, StockLevel, StockTotal, Zone
 from wms.db.session import DB_UID, dialect_insert
 from wms.domain import stock as rules
 from wms.domain.errors import InsufficientStock, InvalidInput, NotFound
@@ -266,11 +266,3 @@ def total(session: Session, key: StockKey) -> TotalSnapshot:
         )
     ).one_or_none()
     return TotalSnapshot(*row) if row else TotalSnapshot(0, 0, 0)
-
-
-def product_key(session: Session, product_id: int, channel: Channel) -> StockKey:
-    """The stock key of a product in a channel."""
-    product = session.get(Product, product_id)
-    if product is None:
-        raise NotFound("product.not_found", sku=str(product_id))
-    return StockKey(product.merchant_id, product.id, channel)

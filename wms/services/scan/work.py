@@ -26,7 +26,6 @@ STEP_FOR_STATE = {
     UnitState.AWAITING_DECISION: (PUTAWAY, StationRole.PUTAWAY),
     UnitState.CLAIMED: (PUTAWAY, StationRole.PUTAWAY),
 }
-UNIT_STEPS = (INSPECTING, REPAIRING, REPACKING, PUTAWAY)
 
 
 def _title(ctx: ScanContext, unit: Unit) -> str:

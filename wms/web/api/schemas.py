@@ -12,8 +12,6 @@ from wms.domain.grading import Decision
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType
 from wms.domain.stock import Channel
 
-Lang = Literal["ru", "en", "kk"]
-
 
 class Strict(BaseModel):
     """Request bodies refuse unknown fields, so a typo is an error and not a silent no-op."""
