@@ -30,7 +30,7 @@ def test_the_scan_finds_the_keys() -> None:
 
 @pytest.mark.parametrize("key", sorted(used_keys()))
 def test_every_used_key_has_three_languages(key: str) -> None:
-    assert key in prompts.M, f"message {key} is used but not in wms/domain/prompts.py"
+    assert key in prompts.M, f"message {key} is used but not in the catalogue (wms/domain/texts)"
     ru, en, kk = prompts.M[key]
     assert ru
     assert en

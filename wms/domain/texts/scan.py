@@ -1,0 +1,170 @@
+"""The scan protocol: what stations show operators."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+MESSAGES: Mapping[str, tuple[str, str, str]] = {
+    "scan.login_first": ("Сканируйте свой бейдж", "Scan your badge", "Бейджіңізді сканерлеңіз"),
+    "scan.logged_in": (
+        "Здравствуйте, {name}. {next}",
+        "Hello, {name}. {next}",
+        "Сәлеметсіз бе, {name}. {next}",
+    ),
+    "scan.logged_out": ("Вы вышли", "Logged out", "Сіз шықтыңыз"),
+    "scan.badge_unknown": (
+        "Бейдж {badge} не зарегистрирован",
+        "Badge {badge} is not registered",
+        "{badge} бейджі тіркелмеген",
+    ),
+    "scan.cancelled": ("Шаг отменён. {next}", "Step cancelled. {next}", "Қадам тоқтатылды. {next}"),
+    "scan.reprinted": ("Этикетка напечатана повторно", "Label reprinted", "Жапсырма қайта басылды"),
+    "scan.nothing_to_reprint": (
+        "Нечего печатать повторно",
+        "Nothing to reprint",
+        "Қайта басатын ештеңе жоқ",
+    ),
+    "scan.unknown_code": (
+        "Код не распознан ({problem})",
+        "Code not recognised ({problem})",
+        "Код танылмады ({problem})",
+    ),
+    "scan.layout_warning": (
+        "Сканер печатает в русской раскладке: переключите его в режим USB-COM",
+        "The scanner types through a Cyrillic keyboard layout: switch it to USB-COM mode",
+        "Сканер кириллица орналасуымен жазады: оны USB-COM режиміне ауыстырыңыз",
+    ),
+    "scan.not_here": (
+        "Здесь это не сканируют ({what}). {next}",
+        "That does not belong here ({what}). {next}",
+        "Мұнда мұны сканерлемейді ({what}). {next}",
+    ),
+    "scan.duplicate": (
+        "Повторное сканирование пропущено",
+        "Repeated scan ignored",
+        "Қайталанған сканерлеу өткізілді",
+    ),
+    "receipt.scan_order": (
+        "Сканируйте код заказа или возврата (или CMD:BLIND)",
+        "Scan the order or return code (or CMD:BLIND)",
+        "Тапсырыс немесе қайтару кодын сканерлеңіз (немесе CMD:BLIND)",
+    ),
+    "receipt.opened": (
+        "Возврат {number} ({code}): сканируйте товары",
+        "Return {number} ({code}): scan the products",
+        "{number} қайтаруы ({code}): тауарларды сканерлеңіз",
+    ),
+    "receipt.unannounced": (
+        "Заказ {code} не ожидался: создан возврат {number}. Сканируйте товары",
+        "Order {code} was not announced: return {number} created. Scan the products",
+        "{code} тапсырысы күтілмеген: {number} қайтаруы ашылды. Тауарларды сканерлеңіз",
+    ),
+    "receipt.blind_opened": (
+        "Возврат без заявки {number}: сканируйте товары",
+        "Blind return {number}: scan the products",
+        "Өтінімсіз қайтару {number}: тауарларды сканерлеңіз",
+    ),
+    "receipt.unit_added": (
+        "{lpn}: {title}. Принято: {count}",
+        "{lpn}: {title}. Received: {count}",
+        "{lpn}: {title}. Қабылданды: {count}",
+    ),
+    "receipt.closed": (
+        "Возврат {number} закрыт: {units} ед. Нет: {missing}. Лишние: {extra}",
+        "Return {number} closed: {units} unit(s). Missing: {missing}. Extra: {extra}",
+        "{number} қайтаруы жабылды: {units} бірлік. Жоқ: {missing}. Артық: {extra}",
+    ),
+    "receipt.undone": ("Единица {lpn} удалена", "Unit {lpn} removed", "{lpn} бірлігі жойылды"),
+    "receipt.nothing_to_undo": ("Удалять нечего", "Nothing to remove", "Жоятын ештеңе жоқ"),
+    "receipt.described": ("Записано: {value}", "Recorded: {value}", "Жазылды: {value}"),
+    "receipt.abandoned": (
+        "Приёмка {number} отменена",
+        "Receipt {number} abandoned",
+        "{number} қабылдауы тоқтатылды",
+    ),
+    "receipt.scan_product": (
+        "Сканируйте товар или CMD:CLOSE",
+        "Scan a product or CMD:CLOSE",
+        "Тауарды немесе CMD:CLOSE сканерлеңіз",
+    ),
+    "receipt.no_marking_needed": (
+        "Отметка «нет маркировки» — сканируйте товар",
+        "No marking code: now scan the product",
+        "Таңба жоқ: енді тауарды сканерлеңіз",
+    ),
+    "lpn.scan": (
+        "Сканируйте LPN единицы",
+        "Scan the unit's LPN",
+        "Бірліктің LPN кодын сканерлеңіз",
+    ),
+    "inspection.started": (
+        "{lpn}: {title}. Отметьте дефекты и оценку. Предлагается: {suggested}",
+        "{lpn}: {title}. Tick problems, then grade. Suggested: {suggested}",
+        "{lpn}: {title}. Ақауларды белгілеп, баға қойыңыз. Ұсыныс: {suggested}",
+    ),
+    "inspection.check_on": (
+        "Отмечено: {check}. Предлагается: {suggested}",
+        "Ticked: {check}. Suggested: {suggested}",
+        "Белгіленді: {check}. Ұсыныс: {suggested}",
+    ),
+    "inspection.check_off": (
+        "Снято: {check}. Предлагается: {suggested}",
+        "Unticked: {check}. Suggested: {suggested}",
+        "Алынды: {check}. Ұсыныс: {suggested}",
+    ),
+    "inspection.graded": (
+        "{lpn}: {grade} → {zone}",
+        "{lpn}: {grade} → {zone}",
+        "{lpn}: {grade} → {zone}",
+    ),
+    "work.started": (
+        "{lpn}: {title}. {next}",
+        "{lpn}: {title}. {next}",
+        "{lpn}: {title}. {next}",
+    ),
+    "repair.next": (
+        "CMD:REPAIR-DONE или CMD:REPAIR-FAILED",
+        "CMD:REPAIR-DONE or CMD:REPAIR-FAILED",
+        "CMD:REPAIR-DONE немесе CMD:REPAIR-FAILED",
+    ),
+    "repair.done": (
+        "{lpn}: отремонтирован → {zone}",
+        "{lpn}: repaired → {zone}",
+        "{lpn}: жөнделді → {zone}",
+    ),
+    "repair.failed": (
+        "{lpn}: ремонт невозможен → {zone}",
+        "{lpn}: repair failed → {zone}",
+        "{lpn}: жөндеу мүмкін емес → {zone}",
+    ),
+    "repack.next": (
+        "Переупакуйте и сканируйте CMD:REPACKED",
+        "Repack, then scan CMD:REPACKED",
+        "Қайта қаптап, CMD:REPACKED сканерлеңіз",
+    ),
+    "repack.done": (
+        "{lpn}: переупакован → {zone}",
+        "{lpn}: repacked → {zone}",
+        "{lpn}: қайта қапталды → {zone}",
+    ),
+    "putaway.scan_bin": (
+        "{lpn}: сканируйте ячейку зоны «{zone}»",
+        "{lpn}: scan a bin in {zone}",
+        "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз",
+    ),
+    "putaway.done": (
+        "{lpn} размещён в {bin}",
+        "{lpn} put away in {bin}",
+        "{lpn} {bin} ұяшығына орналастырылды",
+    ),
+    "putaway.moved": (
+        "{lpn} перемещён в {bin}",
+        "{lpn} moved to {bin}",
+        "{lpn} {bin} ұяшығына жылжытылды",
+    ),
+    "unit.wrong_station": (
+        "{lpn} {state}: это не для этой станции",
+        "{lpn} is {state}: not for this station",
+        "{lpn} {state}: бұл станцияға емес",
+    ),
+}
