@@ -31,6 +31,7 @@ BUDGET = {
     "bin": {"sqlite": 15, "postgres": 14},
 }
 
+
 @contextmanager
 def counting(app: Any) -> Iterator[list[str]]:
     """Collect the SQL of every statement sent on the app's engines."""
