@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     configure_passwords(settings.security)
 
-    app.extensions["wms"] = Wms(settings, open_database(settings.database), SecretBox(settings))
+    app.extensions["wms"] = Wms(settings, open_database(settings), SecretBox(settings))
     csrf.init_app(app)
     _register_blueprints(app)
 

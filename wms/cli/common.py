@@ -29,7 +29,7 @@ def settings() -> Settings:
 
 def database() -> Database:
     """Open the configured database."""
-    return open_database(settings().database)
+    return open_database(settings())
 
 
 def domain_errors(fn: F) -> F:

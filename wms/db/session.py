@@ -6,17 +6,18 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from wms.settings import DatabaseSettings
+from wms.settings import DatabaseSettings, Settings
 
 DB_UID = "wms_db_uid"
+WRITES = "wms_writes"
 
 
 def dialect_insert(session: Session) -> Any:
@@ -82,6 +83,25 @@ def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int, immediate: bool) 
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def writes_in(session: Session) -> int:
+    """How many times this session has written (flushes and DML statements) so far."""
+    return int(session.info.get(WRITES, 0))
+
+
+def _count_writes(factory: sessionmaker[Session]) -> None:
+    # A refused scan that wrote nothing can be answered in its own transaction; one that wrote
+    # must roll back first (services.scan.handler). This tells the two apart.
+    def flushed(session: Session, _context: Any) -> None:
+        session.info[WRITES] = writes_in(session) + 1
+
+    def executed(state: ORMExecuteState) -> None:
+        if not state.is_select:
+            state.session.info[WRITES] = writes_in(state.session) + 1
+
+    event.listen(factory, "after_flush", flushed)
+    event.listen(factory, "do_orm_execute", executed)
+
+
 @dataclass
 class Database:
     """The engines and session factories of one application."""
@@ -91,6 +111,8 @@ class Database:
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
     uid: str = ""
+    #: The settings the application runs with; every unit of work hands them to the services.
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def dialect(self) -> str:
@@ -115,17 +137,24 @@ class Database:
             self.read_engine.dispose()
 
 
-def open_database(settings: DatabaseSettings) -> Database:
-    """Open the database described by the settings."""
+def open_database(config: Settings | DatabaseSettings) -> Database:
+    """Open the application's database (given only `[database]`, the rest are defaults)."""
+    if isinstance(config, Settings):
+        app_settings, settings = config, config.database
+    else:
+        app_settings, settings = Settings().with_overrides(database=config.model_dump()), config
     engine = make_engine(settings, immediate=True)
     read_engine = make_engine(settings, immediate=False) if is_sqlite(settings.url) else engine
     # Process-level caches key their entries by this id, never by id() of an object that may be
     # garbage-collected and reused for another database.
     uid = uuid.uuid4().hex
+    sessions = sessionmaker(engine, expire_on_commit=False, info={DB_UID: uid})
+    _count_writes(sessions)
     return Database(
         engine=engine,
         read_engine=read_engine,
-        sessions=sessionmaker(engine, expire_on_commit=False, info={DB_UID: uid}),
+        sessions=sessions,
         read_sessions=sessionmaker(read_engine, expire_on_commit=False, info={DB_UID: uid}),
         uid=uid,
+        settings=app_settings,
     )

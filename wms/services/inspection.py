@@ -8,22 +8,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from wms.db.models import DispositionRule, Inspection, Merchant, Product, Unit
+from wms.db.models import DispositionRule, Inspection, Merchant, Unit
 from wms.domain import grading
 from wms.domain.grading import Check, GradeChoice, GradingOutcome, GradingRules
 from wms.domain.units import UnitAction
 from wms.services.units import decision_due, get_unit, require, transition
 from wms.services.uow import Actor, UnitOfWork
 
-DEFAULT_DECISION_HOURS = 72.0
 
-
-def rules_for(session: Session, merchant_id: int, category: str | None) -> GradingRules:
+def rules_for(session: Session, merchant: Merchant, category: str | None) -> GradingRules:
     """Merge the rule layers: global, category, merchant, merchant + category."""
     rows = session.execute(
         sa.select(DispositionRule).where(
             sa.or_(
-                DispositionRule.merchant_id.is_(None), DispositionRule.merchant_id == merchant_id
+                DispositionRule.merchant_id.is_(None), DispositionRule.merchant_id == merchant.id
             ),
             sa.or_(DispositionRule.category.is_(None), DispositionRule.category == category),
         )
@@ -33,16 +31,14 @@ def rules_for(session: Session, merchant_id: int, category: str | None) -> Gradi
         return (rule.merchant_id is not None, rule.category is not None)
 
     layers: list[dict[str, Any] | None] = [r.rules for r in sorted(rows, key=specificity)]
-    merchant = session.get(Merchant, merchant_id)
-    if merchant is not None and merchant.default_decision:
+    if merchant.default_decision:
         layers.insert(0, {"default_decision": merchant.default_decision})
     return grading.resolve_rules(layers)
 
 
 def unit_rules(session: Session, unit: Unit) -> GradingRules:
     """The rules that apply to a unit's merchant and product category."""
-    product = session.get(Product, unit.product_id)
-    return rules_for(session, unit.merchant_id, product.category if product else None)
+    return rules_for(session, unit.merchant, unit.product.category)
 
 
 def suggest_grade(session: Session, unit: Unit, checks: Iterable[Check]) -> GradeChoice:
@@ -58,11 +54,22 @@ def grade_unit(
     checks: Iterable[Check],
     *,
     notes: str | None = None,
-    decision_hours: float = DEFAULT_DECISION_HOURS,
 ) -> GradingOutcome:
-    """Record the inspection and move the unit to where its grade sends it."""
+    """Grade the unit with this LPN (see `grade`)."""
+    return grade(uow, actor, get_unit(uow.session, lpn, actor), choice, checks, notes=notes)
+
+
+def grade(
+    uow: UnitOfWork,
+    actor: Actor,
+    unit: Unit,
+    choice: GradeChoice,
+    checks: Iterable[Check],
+    *,
+    notes: str | None = None,
+) -> GradingOutcome:
+    """Record the inspection of a locked unit and move it to where its grade sends it."""
     session = uow.session
-    unit = get_unit(session, lpn, actor)
     ticked = sorted(set(checks))
     rules = unit_rules(session, unit)
     # Validate the state first so the error names the state, not the checklist.
@@ -88,26 +95,23 @@ def grade_unit(
             created_at=now,
         )
     )
+    if choice is GradeChoice.NON_RETURNABLE:
+        unit.decision_due_at = decision_due(uow, unit, rules.decision_sla_hours)
     transition(uow, unit, outcome.action, actor, grade=choice.value, checks=unit.checks)
     if choice is GradeChoice.NON_RETURNABLE:
-        merchant = session.get(Merchant, unit.merchant_id)
-        unit.decision_due_at = decision_due(
-            uow, merchant, rules.decision_sla_hours or decision_hours
-        )
         notify_decision_needed(uow, unit, "merchant.unit_non_returnable")
     return outcome
 
 
 def notify_decision_needed(uow: UnitOfWork, unit: Unit, topic: str) -> None:
     """Tell the merchant a unit waits for their decision (webhook through the outbox)."""
-    product = uow.session.get(Product, unit.product_id)
     uow.outbox(
         topic,
         f"webhook:{topic}:{unit.id}:{uow.now().timestamp()}",
         {
             "merchant_id": unit.merchant_id,
             "lpn": unit.lpn,
-            "sku": product.sku if product else None,
+            "sku": unit.product.sku,
             "checks": list(unit.checks or []),
             "decision_due_at": unit.decision_due_at.isoformat() if unit.decision_due_at else None,
         },

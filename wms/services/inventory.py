@@ -44,7 +44,7 @@ def inbound(
 ) -> TotalSnapshot | None:
     """Goods arrive (regular supply, not returns) into a bin."""
     _positive(quantity)
-    bin_, _zone = get_bin(uow.session, bin_code)
+    bin_ = get_bin(uow.session, bin_code)
     return stock.book(
         uow, actor, key, LedgerKind.INBOUND, bin_id=bin_.id, quantity=quantity, reference=reference
     )
@@ -81,7 +81,7 @@ def _pick_bins(
     session: Session, key: StockKey, quantity: int, bin_code: str | None
 ) -> list[tuple[int, int]]:
     if bin_code is not None:
-        bin_, _zone = get_bin(session, bin_code)
+        bin_ = get_bin(session, bin_code)
         return [(bin_.id, quantity)]
     rows = session.execute(
         sa.select(StockLevel.bin_id, StockLevel.quantity)
@@ -169,7 +169,7 @@ def adjust(
     if counted < 0:
         raise InvalidInput("stock.quantity_non_negative")
     session = uow.session
-    bin_, _zone = get_bin(session, bin_code)
+    bin_ = get_bin(session, bin_code)
     current = stock.level_in_bin(session, key, bin_.id)
     units = len(_in_stock_units(session, key, bin_.id))
     if counted < units:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from labels import layouts
 from labels.spec import LabelSpec
-from wms.db.models import Bin, Merchant, Operator, Product, ReturnOrder, Unit, Zone
+from wms.db.models import Bin, Operator, ReturnOrder, Unit, Zone
 from wms.domain.grading import GradeChoice, expected_zone
 from wms.domain.prompts import term
 from wms.domain.stock import Channel
@@ -25,44 +25,40 @@ def _grade_text(unit: Unit, lang: str) -> str | None:
     return term(unit.grade.value)[lang]
 
 
-def unit_label(session: Session, unit: Unit, lang: str = "ru") -> LabelSpec:
-    """The unit's LPN label with its grade and the zone it goes to next."""
-    product = session.get(Product, unit.product_id)
-    order = session.get(ReturnOrder, unit.return_order_id)
-    merchant = session.get(Merchant, unit.merchant_id)
+def unit_label(unit: Unit, lang: str = "ru") -> LabelSpec:
+    """The unit's LPN label with its grade and the zone it goes to next (from its aggregate)."""
+    product, order = unit.product, unit.order
     zone = expected_zone(unit.state, unit.channel)
     return layouts.unit_label(
         lpn=unit.lpn,
-        sku=product.sku if product else "",
-        title=product.title if product else "",
+        sku=product.sku,
+        title=product.title,
         grade=_grade_text(unit, lang),
         next_zone=term(zone.value)[lang] if zone else None,
-        order_code=(order.order_code or order.number) if order else None,
+        order_code=order.order_code or order.number,
         received_on=unit.received_at.date().isoformat(),
-        merchant=merchant.code if merchant else None,
+        merchant=unit.merchant.code,
     )
 
 
-def resale_sticker(session: Session, unit: Unit) -> LabelSpec | None:
+def resale_sticker(unit: Unit) -> LabelSpec | None:
     """The "Ресейл −N %" sticker for a unit sold on the resale channel."""
     if unit.channel is not Channel.RESALE:
         return None
-    merchant = session.get(Merchant, unit.merchant_id)
-    product = session.get(Product, unit.product_id)
-    discount = merchant.resale_discount_percent if merchant else 7
+    product = unit.product
+    discount = unit.merchant.resale_discount_percent
     price = None
-    if product and product.price:
+    if product.price:
         price = f"{product.price * (100 - discount) / 100:.0f} ₸"
     return layouts.resale_sticker(
         lpn=unit.lpn,
         discount_percent=discount,
-        title=product.title if product else None,
+        title=product.title,
         price=price,
     )
 
 
 def return_slip(
-    session: Session,
     order: ReturnOrder,
     units: list[tuple[str, str]],
     missing: list[str],
@@ -71,7 +67,7 @@ def return_slip(
     lang: str = "ru",
 ) -> LabelSpec:
     """The return-order slip printed when a receipt is closed."""
-    merchant = session.get(Merchant, order.merchant_id) if order.merchant_id else None
+    merchant = order.merchant
     return layouts.return_slip(
         order_code=order.order_code or order.number,
         merchant=merchant.name if merchant else "—",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from wms.db.models import Bin, Unit, Zone
 from wms.domain.errors import InvalidInput, NotFound, WrongZone
@@ -15,14 +15,14 @@ from wms.services.units import get_unit, require, transition
 from wms.services.uow import Actor, UnitOfWork
 
 
-def get_bin(session: Session, code: str) -> tuple[Bin, Zone]:
-    """The active bin with this code and its zone."""
-    row = session.execute(
-        sa.select(Bin, Zone).join(Zone, Zone.id == Bin.zone_id).where(Bin.code == code)
-    ).one_or_none()
-    if row is None or not row[0].active:
+def get_bin(session: Session, code: str) -> Bin:
+    """The active bin with this code, its zone loaded with it."""
+    bin_ = session.execute(
+        sa.select(Bin).options(joinedload(Bin.zone, innerjoin=True)).where(Bin.code == code)
+    ).scalar_one_or_none()
+    if bin_ is None or not bin_.active:
         raise NotFound("bin.not_found", bin=code)
-    return row[0], row[1]
+    return bin_
 
 
 def _check_zone(zone: Zone, needed: ZoneKind, bin_code: str) -> None:
@@ -33,13 +33,16 @@ def _check_zone(zone: Zone, needed: ZoneKind, bin_code: str) -> None:
 
 
 def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
-    """Put a unit into a bin of its channel's stock zone; the stock goes up by one."""
-    session = uow.session
-    unit = get_unit(session, lpn, actor)
+    """Put the unit with this LPN into the bin with this code (see `put_away`)."""
+    return put_away(uow, actor, get_unit(uow.session, lpn, actor), bin_code)
+
+
+def put_away(uow: UnitOfWork, actor: Actor, unit: Unit, bin_code: str) -> Unit:
+    """Put a locked unit into a bin of its channel's stock zone; the stock goes up by one."""
     require(unit, UnitAction.PUTAWAY)
+    bin_ = get_bin(uow.session, bin_code)
     channel = unit.channel or Channel.MAIN
-    bin_, zone = get_bin(session, bin_code)
-    _check_zone(zone, stock_zone(channel), bin_code)
+    _check_zone(bin_.zone, stock_zone(channel), bin_.code)
     key = stock.StockKey(unit.merchant_id, unit.product_id, channel)
     snapshot = stock.book(
         uow,
@@ -52,32 +55,35 @@ def putaway(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
         reference=unit.lpn,
     )
     # All unit fields change before the transition flushes: one UPDATE of the unit row.
-    unit.bin_id = bin_.id
+    unit.bin, unit.bin_id = bin_, bin_.id
     unit.putaway_at = uow.now()
     unit.putaway_version = snapshot.version if snapshot else None
-    transition(uow, unit, UnitAction.PUTAWAY, actor, bin=bin_code)
+    transition(uow, unit, UnitAction.PUTAWAY, actor, bin=bin_.code)
     return unit
 
 
 def move_unit(uow: UnitOfWork, actor: Actor, lpn: str, bin_code: str) -> Unit:
-    """Move a unit to another bin of the zone it belongs in (stock moves with units in stock)."""
-    session = uow.session
-    unit = get_unit(session, lpn, actor)
+    """Move the unit with this LPN to the bin with this code (see `move`)."""
+    return move(uow, actor, get_unit(uow.session, lpn, actor), bin_code)
+
+
+def move(uow: UnitOfWork, actor: Actor, unit: Unit, bin_code: str) -> Unit:
+    """Move a locked unit to another bin of the zone it belongs in (stock moves with it)."""
     needed = expected_zone(unit.state, unit.channel)
     if needed is None:
-        raise InvalidInput("unit.not_in_warehouse", lpn=lpn, state=unit.state.value)
-    bin_, zone = get_bin(session, bin_code)
-    _check_zone(zone, needed, bin_code)
+        raise InvalidInput("unit.not_in_warehouse", lpn=unit.lpn, state=unit.state.value)
+    bin_ = get_bin(uow.session, bin_code)
+    _check_zone(bin_.zone, needed, bin_.code)
     if unit.bin_id == bin_.id:
-        raise InvalidInput("putaway.same_bin", bin=bin_code)
+        raise InvalidInput("putaway.same_bin", bin=bin_.code)
     if unit.state is UnitState.IN_STOCK:
         require(unit, UnitAction.MOVE)
         assert unit.bin_id is not None
         assert unit.channel is not None
         key = stock.StockKey(unit.merchant_id, unit.product_id, unit.channel)
-        stock.move(uow, actor, key, unit.bin_id, bin_.id, 1, unit_id=unit.id, reference=lpn)
-        transition(uow, unit, UnitAction.MOVE, actor, bin=bin_code)
+        stock.move(uow, actor, key, unit.bin_id, bin_.id, 1, unit_id=unit.id, reference=unit.lpn)
+        transition(uow, unit, UnitAction.MOVE, actor, bin=bin_.code)
     else:
-        uow.audit("unit", unit.id, "place", actor, lpn=lpn, bin=bin_code)
-    unit.bin_id = bin_.id
+        uow.audit("unit", unit.id, "place", actor, lpn=unit.lpn, bin=bin_.code)
+    unit.bin, unit.bin_id = bin_, bin_.id
     return unit

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from wms.db.models import (
     FloorException,
@@ -63,6 +63,8 @@ class CloseResult:
     order: ReturnOrder
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    #: The live units received: (LPN, SKU) in scan order.
+    units: list[tuple[str, str]] = field(default_factory=list)
 
 
 def announce(uow: UnitOfWork, actor: Actor, ann: Announcement) -> tuple[ReturnOrder, bool]:
@@ -197,6 +199,7 @@ def find_products(session: Session, gtin: str, merchant_id: int | None) -> list[
     """Products with this GTIN (of one merchant when given)."""
     stmt = (
         sa.select(Product)
+        .options(joinedload(Product.merchant, innerjoin=True))
         .join(ProductBarcode, ProductBarcode.product_id == Product.id)
         .where(ProductBarcode.gtin == gtin)
     )
@@ -215,6 +218,20 @@ def resolve_product(session: Session, order: ReturnOrder, gtin: str) -> Product:
     return products[0]
 
 
+@dataclass(frozen=True)
+class MarkingRequired:
+    """Outcome of a receipt scan: this product carries a marking code; scan its DataMatrix."""
+
+    sku: str
+
+
+def product_to_receive(uow: UnitOfWork, actor: Actor, order: ReturnOrder, gtin: str) -> Product:
+    """The product a scanned GTIN means for a return in receipt (its state checked first)."""
+    if order.state is not ReturnOrderState.RECEIVING:
+        transition_order(uow, order, OrderAction.ADD_UNIT, actor)  # raises with the state named
+    return resolve_product(uow.session, order, gtin)
+
+
 def add_unit(
     uow: UnitOfWork,
     actor: Actor,
@@ -226,19 +243,47 @@ def add_unit(
     no_marking: bool = False,
     lpn: str | None = None,
 ) -> Unit:
-    """Register one returned item of a return in receipt and give it its LPN."""
+    """Register one returned item of the return with this id (see `receive_unit`)."""
+    order = get_order(uow.session, order_id, actor)
+    product = product_to_receive(uow, actor, order, gtin)
+    received = receive_unit(
+        uow,
+        actor,
+        order,
+        product,
+        marking_code=marking_code,
+        marking_ki=marking_ki,
+        no_marking=no_marking,
+        lpn=lpn,
+    )
+    if isinstance(received, MarkingRequired):
+        raise InvalidInput("receipt.marking_required", sku=received.sku)
+    return received
+
+
+def receive_unit(
+    uow: UnitOfWork,
+    actor: Actor,
+    order: ReturnOrder,
+    product: Product,
+    *,
+    marking_code: str | None = None,
+    marking_ki: str | None = None,
+    no_marking: bool = False,
+    lpn: str | None = None,
+) -> Unit | MarkingRequired:
+    """Register one returned item of a locked return in receipt and give it its LPN."""
     session = uow.session
-    order = get_order(session, order_id, actor)
     if order.state is not ReturnOrderState.RECEIVING:
         transition_order(uow, order, OrderAction.ADD_UNIT, actor)  # raises with the state named
-    product = resolve_product(session, order, gtin)
     if product.marked and not marking_code and not no_marking:
-        raise InvalidInput("receipt.marking_required", sku=product.sku)
+        return MarkingRequired(product.sku)
     if marking_ki:
         _refuse_duplicate_marking(session, marking_ki)
     if order.merchant_id is None:
-        order.merchant_id = product.merchant_id
+        order.merchant, order.merchant_id = product.merchant, product.merchant_id
     line = _count_on_line(session, order, product)
+    now = uow.now()
     unit = Unit(
         lpn=_take_lpn(session, actor, lpn),
         merchant_id=product.merchant_id,
@@ -251,10 +296,12 @@ def add_unit(
         marking_active_ki=marking_ki,
         needs_remarking=product.marked and not marking_code,
         value=line.price or product.price,
-        received_at=uow.now(),
-        state_since=uow.now(),
-        created_at=uow.now(),
+        received_at=now,
+        state_since=now,
+        created_at=now,
     )
+    # The aggregate is complete from the start: label and answer need no look-up.
+    unit.product, unit.merchant, unit.order, unit.bin = product, product.merchant, order, None
     session.add(unit)
     session.flush()
     transition_order(uow, order, OrderAction.ADD_UNIT, actor)
@@ -354,12 +401,17 @@ def reserve_lpn_block(uow: UnitOfWork, actor: Actor, size: int) -> LpnBlock:
 
 
 def void_unit(uow: UnitOfWork, actor: Actor, lpn: str) -> Unit:
-    """Remove a unit scanned by mistake while its receipt is still open."""
+    """Remove the unit with this LPN (see `void`)."""
+    unit = get_unit(uow.session, lpn, actor)
+    get_order(uow.session, unit.return_order_id, actor)  # locks the order `void` checks
+    return void(uow, actor, unit)
+
+
+def void(uow: UnitOfWork, actor: Actor, unit: Unit) -> Unit:
+    """Remove a unit scanned by mistake while its receipt (locked by the caller) is open."""
     session = uow.session
-    unit = get_unit(session, lpn, actor)
-    order = get_order(session, unit.return_order_id, actor)
-    if order.state is not ReturnOrderState.RECEIVING:
-        raise Conflict("receipt.void_closed", lpn=lpn)
+    if unit.order.state is not ReturnOrderState.RECEIVING:
+        raise Conflict("receipt.void_closed", lpn=unit.lpn)
     transition(uow, unit, UnitAction.VOID, actor)
     if unit.return_line_id:
         line = session.get(ReturnLine, unit.return_line_id)
@@ -369,9 +421,13 @@ def void_unit(uow: UnitOfWork, actor: Actor, lpn: str) -> Unit:
 
 
 def close_receipt(uow: UnitOfWork, actor: Actor, order_id: int) -> CloseResult:
-    """Close the receipt: flag missing and extra lines and notify the merchant."""
+    """Close the receipt of the return with this id (see `close`)."""
+    return close(uow, actor, get_order(uow.session, order_id, actor))
+
+
+def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
+    """Close the receipt of a locked return: flag missing and extra lines, notify the merchant."""
     session = uow.session
-    order = get_order(session, order_id, actor)
     transition_order(uow, order, OrderAction.CLOSE, actor)
     order.received_at = uow.now()
     result = CloseResult(order)
@@ -403,12 +459,16 @@ def close_receipt(uow: UnitOfWork, actor: Actor, order_id: int) -> CloseResult:
 
 
 def _notify_receipt_closed(uow: UnitOfWork, order: ReturnOrder, result: CloseResult) -> None:
-    units = uow.session.execute(
-        sa.select(Unit.lpn, Product.sku)
-        .join(Product, Product.id == Unit.product_id)
-        .where(Unit.return_order_id == order.id, Unit.state != UnitState.VOIDED)
-        .order_by(Unit.id)
-    ).all()
+    result.units = [
+        (lpn, sku)
+        for lpn, sku in uow.session.execute(
+            sa.select(Unit.lpn, Product.sku)
+            .join(Product, Product.id == Unit.product_id)
+            .where(Unit.return_order_id == order.id, Unit.state != UnitState.VOIDED)
+            .order_by(Unit.id)
+        ).all()
+    ]
+    units = result.units
     uow.outbox(
         "merchant.receipt_closed",
         f"webhook:receipt_closed:{order.id}",
@@ -426,8 +486,12 @@ def _notify_receipt_closed(uow: UnitOfWork, order: ReturnOrder, result: CloseRes
 
 
 def cancel(uow: UnitOfWork, actor: Actor, order_id: int) -> ReturnOrder:
-    """Cancel a return order that has no units."""
-    order = get_order(uow.session, order_id, actor)
+    """Cancel the return order with this id (see `cancel_order`)."""
+    return cancel_order(uow, actor, get_order(uow.session, order_id, actor))
+
+
+def cancel_order(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> ReturnOrder:
+    """Cancel a locked return order that has no units."""
     transition_order(uow, order, OrderAction.CANCEL, actor)
     order.cancelled_at = uow.now()
     return order
@@ -441,8 +505,20 @@ def describe(
     reason: ReturnReason | None = None,
     return_type: ReturnType | None = None,
 ) -> ReturnOrder:
-    """Set the reason or type of a return (blind returns learn them at the dock)."""
+    """Set the reason or type of the return with this id (see `describe_order`)."""
     order = get_order(uow.session, order_id, actor)
+    return describe_order(uow, actor, order, reason=reason, return_type=return_type)
+
+
+def describe_order(
+    uow: UnitOfWork,
+    actor: Actor,
+    order: ReturnOrder,
+    *,
+    reason: ReturnReason | None = None,
+    return_type: ReturnType | None = None,
+) -> ReturnOrder:
+    """Set the reason or type of a locked return (blind returns learn them at the dock)."""
     if order.state not in OPEN_ORDER_STATES and order.state is not ReturnOrderState.RECEIVED:
         raise Conflict("order.closed", number=order.number)
     changes: dict[str, str] = {}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from wms.db.models import Merchant, ReturnOrder, Unit
+from wms.db.models import Bin, ReturnOrder, Unit
 from wms.domain.errors import NotFound
 from wms.domain.orders import OrderAction, ReturnOrderState, next_order_state
 from wms.domain.units import (
@@ -18,49 +18,42 @@ from wms.domain.units import (
     UnitState,
     next_unit_state,
 )
-from wms.services.uow import LOCKED, Actor, UnitOfWork
+from wms.services.uow import Actor, UnitOfWork
 
 
-def _locked(session: Session, stmt: Any, key: tuple[str, object]) -> Any:
-    # Rows locked once stay locked until the transaction ends, so one scan that looks a unit
-    # up several times (script, service, response) reads it once. UnitOfWork clears this on
-    # rollback; a new transaction always gets a new session.
-    cache: dict[tuple[str, object], Any] = session.info.setdefault(LOCKED, {})
-    if key not in cache:
-        cache[key] = session.execute(stmt.with_for_update()).scalar_one_or_none()
-    return cache[key]
+def _unit_aggregate(lock: bool) -> Any:
+    # The unit with everything a scan shows or checks about it, in one statement. Product,
+    # merchant and order are never NULL (inner joins); the bin may be. Only the unit row is
+    # locked (`of=Unit`: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
+    stmt = sa.select(Unit).options(
+        joinedload(Unit.product, innerjoin=True),
+        joinedload(Unit.merchant, innerjoin=True),
+        joinedload(Unit.order, innerjoin=True),
+        joinedload(Unit.bin).joinedload(Bin.zone, innerjoin=True),
+    )
+    return stmt.with_for_update(of=Unit) if lock else stmt
 
 
 def get_unit(session: Session, lpn: str, actor: Actor, *, lock: bool = True) -> Unit:
-    """The unit with this LPN, locked for update; NotFound outside the actor's merchant scope."""
-    stmt = sa.select(Unit).where(Unit.lpn == lpn)
-    if lock:
-        unit = _locked(session, stmt, ("unit", lpn))
-        if unit is not None:
-            session.info[LOCKED].setdefault(("unit_id", unit.id), unit)
-    else:
-        unit = session.execute(stmt).scalar_one_or_none()
+    """The unit with this LPN and its aggregate; NotFound outside the actor's merchant scope."""
+    unit = session.execute(_unit_aggregate(lock).where(Unit.lpn == lpn)).scalar_one_or_none()
     if unit is None or not actor.may_access(unit.merchant_id):
         raise NotFound("unit.not_found", lpn=lpn)
     return unit
 
 
 def get_unit_by_id(session: Session, unit_id: int) -> Unit | None:
-    """A unit by id, locked for update (no merchant scope: for the station's own work item)."""
-    stmt = sa.select(Unit).where(Unit.id == unit_id)
-    unit: Unit | None = _locked(session, stmt, ("unit_id", unit_id))
-    if unit is not None:
-        session.info[LOCKED].setdefault(("unit", unit.lpn), unit)
+    """A unit by id with its aggregate, locked (no merchant scope: the station's own work item)."""
+    unit: Unit | None = session.execute(
+        _unit_aggregate(True).where(Unit.id == unit_id)
+    ).scalar_one_or_none()
     return unit
 
 
 def get_order(session: Session, order_id: int, actor: Actor, *, lock: bool = True) -> ReturnOrder:
     """The return order, locked for update; NotFound outside the actor's merchant scope."""
     stmt = sa.select(ReturnOrder).where(ReturnOrder.id == order_id)
-    if lock:
-        order = _locked(session, stmt, ("order", order_id))
-    else:
-        order = session.execute(stmt).scalar_one_or_none()
+    order = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
     if order is None or (order.merchant_id is not None and not actor.may_access(order.merchant_id)):
         raise NotFound("order.not_found", order=str(order_id))
     return order
@@ -98,7 +91,7 @@ def transition(
     )
     if new in TERMINAL_UNIT_STATES:
         uow.session.flush()
-        complete_order_if_done(uow, unit.return_order_id, actor)
+        complete_order_if_done(uow, unit.order, actor)
     return new
 
 
@@ -136,14 +129,13 @@ def unit_count(session: Session, order_id: int, *, live_only: bool = True) -> in
     return int(session.execute(stmt).scalar_one())
 
 
-def complete_order_if_done(uow: UnitOfWork, order_id: int, actor: Actor) -> bool:
+def complete_order_if_done(uow: UnitOfWork, order: ReturnOrder, actor: Actor) -> bool:
     """Complete a received order once every unit is in a terminal state."""
-    order = uow.session.get(ReturnOrder, order_id)
-    if order is None or order.state is not ReturnOrderState.RECEIVED:
+    if order.state is not ReturnOrderState.RECEIVED:
         return False
     open_units = uow.session.execute(
         sa.select(sa.func.count()).where(
-            Unit.return_order_id == order_id, Unit.state.not_in(TERMINAL_UNIT_STATES)
+            Unit.return_order_id == order.id, Unit.state.not_in(TERMINAL_UNIT_STATES)
         )
     ).scalar_one()
     if open_units:
@@ -153,26 +145,20 @@ def complete_order_if_done(uow: UnitOfWork, order_id: int, actor: Actor) -> bool
     return True
 
 
-def decision_due(uow: UnitOfWork, merchant: Merchant | None, default_hours: float) -> Any:
-    """When a decision on a unit is due under the merchant's SLA."""
-    hours = (
-        merchant.decision_sla_hours if merchant and merchant.decision_sla_hours else default_hours
-    )
+def decision_due(uow: UnitOfWork, unit: Unit, rules_hours: float | None = None) -> datetime:
+    """When a decision on a unit is due: the merchant's SLA, else the rules', else `[sla]`."""
+    hours = unit.merchant.decision_sla_hours or rules_hours or uow.settings.sla.decision_hours
     return uow.now() + timedelta(hours=hours)
 
 
-def unit_view(session: Session, unit: Unit) -> dict[str, Any]:
-    """A unit as the API and stations show it."""
-    from wms.db.models import Bin, Product
-
-    product = session.get(Product, unit.product_id)
-    bin_ = session.get(Bin, unit.bin_id) if unit.bin_id else None
-    order = session.get(ReturnOrder, unit.return_order_id)
+def unit_view(unit: Unit) -> dict[str, Any]:
+    """A unit as the API and stations show it (from its loaded aggregate)."""
+    product, bin_, order = unit.product, unit.bin, unit.order
     return {
         "lpn": unit.lpn,
         "state": unit.state.value,
-        "sku": product.sku if product else None,
-        "title": product.title if product else None,
+        "sku": product.sku,
+        "title": product.title,
         "merchant_id": unit.merchant_id,
         "grade": unit.grade.value if unit.grade else None,
         "condition": unit.condition.value if unit.condition else None,
@@ -180,8 +166,8 @@ def unit_view(session: Session, unit: Unit) -> dict[str, Any]:
         "disposition": unit.disposition.value if unit.disposition else None,
         "checks": list(unit.checks or []),
         "bin": bin_.code if bin_ else None,
-        "return_order": order.number if order else None,
-        "order_code": order.order_code if order else None,
+        "return_order": order.number,
+        "order_code": order.order_code,
         "marking_ki": unit.marking_ki,
         "needs_remarking": unit.needs_remarking,
         "received_at": unit.received_at.isoformat(),

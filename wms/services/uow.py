@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from wms.db.base import utcnow
 from wms.db.models import AuditEvent, OutboxMessage
 from wms.db.session import Database
-
-# session.info key of the rows locked in the current transaction (see services.units).
-LOCKED = "wms_locked"
+from wms.settings import Settings
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -43,11 +41,22 @@ SYSTEM = Actor("system")
 
 
 class UnitOfWork:
-    """A session and its transaction; leaving without `commit()` rolls everything back."""
+    """A session and its transaction; leaving without `commit()` rolls everything back.
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    Services find their settings here (`uow.settings.sla.decision_hours` …): the application
+    passes the settings it was configured with, so no service keeps a copy of a default.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        settings: Settings | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.settings = settings if settings is not None else db.settings
         self._session: Session | None = None
         self.committed = False
 
@@ -87,8 +96,6 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Throw away everything done so far and keep the unit of work usable."""
         self.session.rollback()
-        # Row locks are gone with the transaction; so is what was cached as locked.
-        self.session.info.pop(LOCKED, None)
 
     def audit(
         self,

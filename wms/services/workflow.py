@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from wms.db.models import Merchant, Unit
+from wms.db.models import Unit
 from wms.domain import grading
 from wms.domain.errors import GradeRefused
-from wms.domain.grading import Decision, Disposition
+from wms.domain.grading import Decision, Disposition, GradingRules
 from wms.domain.stock import Channel
 from wms.domain.units import UnitAction, UnitState
-from wms.services.inspection import DEFAULT_DECISION_HOURS, notify_decision_needed, unit_rules
+from wms.services.inspection import notify_decision_needed, unit_rules
 from wms.services.units import decision_due, get_unit, require, transition
 from wms.services.uow import SYSTEM, Actor, UnitOfWork
 
@@ -24,28 +24,36 @@ _DECISION_DISPOSITION = {
 
 
 def repair_done(uow: UnitOfWork, actor: Actor, lpn: str) -> Unit:
-    """The repair worked: the unit goes to repack and sells on the resale channel."""
-    unit = get_unit(uow.session, lpn, actor)
-    transition(uow, unit, UnitAction.REPAIR_DONE, actor)
-    unit.channel = Channel.RESALE
-    unit.disposition = Disposition.RESALE
-    return unit
+    """The repair of the unit with this LPN worked (see `finish_repair`)."""
+    return finish_repair(uow, actor, get_unit(uow.session, lpn, actor), done=True)
 
 
 def repair_failed(uow: UnitOfWork, actor: Actor, lpn: str) -> Unit:
-    """The repair failed: the unit waits for the merchant's decision."""
-    unit = get_unit(uow.session, lpn, actor)
+    """The repair of the unit with this LPN failed (see `finish_repair`)."""
+    return finish_repair(uow, actor, get_unit(uow.session, lpn, actor), done=False)
+
+
+def finish_repair(uow: UnitOfWork, actor: Actor, unit: Unit, *, done: bool) -> Unit:
+    """A repair worked (repack, then resale) or failed (the merchant decides)."""
+    if done:
+        transition(uow, unit, UnitAction.REPAIR_DONE, actor)
+        unit.channel = Channel.RESALE
+        unit.disposition = Disposition.RESALE
+        return unit
     transition(uow, unit, UnitAction.REPAIR_FAILED, actor)
     unit.disposition = Disposition.AWAIT_DECISION
-    merchant = uow.session.get(Merchant, unit.merchant_id)
-    unit.decision_due_at = decision_due(uow, merchant, DEFAULT_DECISION_HOURS)
+    unit.decision_due_at = decision_due(uow, unit)
     notify_decision_needed(uow, unit, "merchant.decision_needed")
     return unit
 
 
 def repack(uow: UnitOfWork, actor: Actor, lpn: str) -> Unit:
+    """The unit with this LPN is repacked (see `repacked`)."""
+    return repacked(uow, actor, get_unit(uow.session, lpn, actor))
+
+
+def repacked(uow: UnitOfWork, actor: Actor, unit: Unit) -> Unit:
     """The unit is repacked and waits for putaway."""
-    unit = get_unit(uow.session, lpn, actor)
     transition(uow, unit, UnitAction.REPACK, actor)
     return unit
 
@@ -53,10 +61,23 @@ def repack(uow: UnitOfWork, actor: Actor, lpn: str) -> Unit:
 def decide(
     uow: UnitOfWork, actor: Actor, lpn: str, decision: Decision, *, note: str | None = None
 ) -> Unit:
+    """Decide what happens to the unit with this LPN (see `decide_unit`)."""
+    return decide_unit(uow, actor, get_unit(uow.session, lpn, actor), decision, note=note)
+
+
+def decide_unit(
+    uow: UnitOfWork,
+    actor: Actor,
+    unit: Unit,
+    decision: Decision,
+    *,
+    note: str | None = None,
+    rules: GradingRules | None = None,
+) -> Unit:
     """Decide what happens to a unit awaiting decision (merchant or supervisor)."""
-    unit = get_unit(uow.session, lpn, actor)
     require(unit, UnitAction.DECIDE_DISPOSE)
-    action = grading.check_decision(decision, unit_rules(uow.session, unit))
+    rules = rules if rules is not None else unit_rules(uow.session, unit)
+    action = grading.check_decision(decision, rules)
     transition(uow, unit, action, actor, decision=decision.value, note=note)
     unit.disposition = _DECISION_DISPOSITION[decision]
     unit.decision_due_at = None
@@ -72,8 +93,7 @@ def settle_claim(uow: UnitOfWork, actor: Actor, lpn: str, *, compensated: bool) 
     action = UnitAction.CLAIM_COMPENSATED if compensated else UnitAction.CLAIM_REJECTED
     transition(uow, unit, action, actor)
     if not compensated:
-        merchant = uow.session.get(Merchant, unit.merchant_id)
-        unit.decision_due_at = decision_due(uow, merchant, DEFAULT_DECISION_HOURS)
+        unit.decision_due_at = decision_due(uow, unit)
         notify_decision_needed(uow, unit, "merchant.decision_needed")
     return unit
 
@@ -93,7 +113,9 @@ def apply_default_decisions(uow: UnitOfWork, limit: int = 500) -> list[str]:
         if rules.default_decision is None:
             continue
         try:
-            decide(uow, SYSTEM, lpn, rules.default_decision, note="default after SLA")
+            decide_unit(
+                uow, SYSTEM, unit, rules.default_decision, note="default after SLA", rules=rules
+            )
         except GradeRefused:
             continue
         decided.append(lpn)

@@ -221,8 +221,7 @@ def scan() -> Any:
         symbology=None,  # keyboard wedges send no AIM identifier
         scanned_at=datetime.now(UTC),
     )
-    hours = wms().settings.sla.decision_hours
-    response = run(handle_scan, principal.station_id, req, decision_hours=hours)
+    response = run(handle_scan, principal.station_id, req)
     return jsonify(_answer(response, body.event_id, principal.language))
 
 

@@ -10,17 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wms.db.base import Base, CreatedAt, enum_type, utcnow
-
-
-class StationRole(StrEnum):
-    """What a scanning station is for."""
-
-    RECEIPT = "receipt"
-    INSPECTION = "inspection"
-    REPAIR = "repair"
-    REPACK = "repack"
-    PUTAWAY = "putaway"
-    UNIVERSAL = "universal"
+from wms.domain.station_session import StationRole
 
 
 class UserRole(StrEnum):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.db.base import Base, CreatedAt
+
+if TYPE_CHECKING:
+    from wms.db.models.merchants import Merchant
 
 
 class Product(CreatedAt, Base):
@@ -24,6 +28,8 @@ class Product(CreatedAt, Base):
     price: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     #: Carries a marking code (Честный ЗНАК / ISMET DataMatrix) that must be scanned per unit.
     marked: Mapped[bool] = mapped_column(default=False)
+
+    merchant: Mapped[Merchant] = relationship(lazy="select")
 
     __table_args__ = (sa.UniqueConstraint("merchant_id", "sku"),)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.db.base import Base, CreatedAt, enum_type, utcnow
 from wms.domain.grading import Condition, Disposition, Grade, GradeChoice
@@ -15,6 +15,11 @@ from wms.domain.orders import ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType
 from wms.domain.stock import Channel
 from wms.domain.units import UnitState
+
+if TYPE_CHECKING:
+    from wms.db.models.catalog import Product
+    from wms.db.models.merchants import Merchant
+    from wms.db.models.warehouse import Bin
 
 
 class ReturnOrder(CreatedAt, Base):
@@ -54,6 +59,9 @@ class ReturnOrder(CreatedAt, Base):
     #: Flags set at close: missing / extra lines.
     flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
     notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    #: Many-to-one, loaded with the order by the scan path (see services.units.lock_order).
+    merchant: Mapped[Merchant | None] = relationship(lazy="select")
 
     __table_args__ = (
         sa.UniqueConstraint("marketplace", "external_id"),
@@ -124,6 +132,13 @@ class Unit(CreatedAt, Base):
     state_since: Mapped[datetime] = mapped_column(default=utcnow)
     decision_due_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # The aggregate a scan works on, loaded in one statement by services.units.lock_unit;
+    # assign the relationship (not the id column) so the loaded object never goes stale.
+    product: Mapped[Product] = relationship(lazy="select")
+    merchant: Mapped[Merchant] = relationship(lazy="select")
+    order: Mapped[ReturnOrder] = relationship(lazy="select")
+    bin: Mapped[Bin | None] = relationship(lazy="select")
 
     __table_args__ = (
         sa.Index("ix_units_state_since", "state", "state_since"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.db.base import Base, enum_type
 from wms.domain.stock import ZoneKind
@@ -42,3 +42,5 @@ class Bin(Base):
     zone_id: Mapped[int] = mapped_column(sa.ForeignKey("zones.id"), index=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+
+    zone: Mapped[Zone] = relationship(lazy="select")

@@ -8,14 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from labels.spec import LabelSpec
-from wms.db.models import Operator, ReturnOrder, StationRole, StationSession, Unit
+from wms.db.models import Operator, ReturnOrder, StationSession, Unit
 from wms.domain import prompts
-from wms.domain.barcodes import Classified
+from wms.domain.barcodes import Classified, CodeKind
+from wms.domain.station_session import RECEIPT_STEPS, Input, StationRole, Step
 from wms.domain.units import UnitState
 from wms.services.units import get_order, get_unit_by_id, unit_view
 from wms.services.uow import Actor, UnitOfWork
-
-IDLE = "idle"
 
 
 @dataclass(frozen=True)
@@ -74,18 +73,28 @@ def error(key: str, **params: Any) -> Reply:
     return Reply("error", prompts.render(key, **params))
 
 
+_UNLOADED: Any = object()
+
+
 @dataclass
 class ScanContext:
-    """One scan being handled inside its unit of work."""
+    """One scan being handled inside its unit of work.
+
+    The session's work items (the return being received, the unit being worked on) are loaded
+    once per scan, locked, with everything the step and the answer need (services.units).
+    """
 
     uow: UnitOfWork
     station: StationInfo
     state: StationSession
     code: Classified
     offline_lpn: str | None
-    decision_hours: float
     operator: OperatorInfo | None = None
     unit_counts: dict[int, int] = field(default_factory=dict)
+    #: The scan request (handler.ScanRequest), kept to reopen the scan after a rollback.
+    request: Any = None
+    _order: ReturnOrder | None = field(default=_UNLOADED, repr=False)
+    _unit: Unit | None = field(default=_UNLOADED, repr=False)
 
     @property
     def language(self) -> str:
@@ -108,22 +117,36 @@ class ScanContext:
         )
 
     @property
-    def step(self) -> str:
-        """The current step of the station session."""
-        return self.state.step
+    def step(self) -> Step:
+        """The current step of the station session (a receipt step needs its return)."""
+        step = Step(self.state.step)
+        if step in RECEIPT_STEPS and self.state.return_order_id is None:
+            return Step.IDLE
+        return step
+
+    @property
+    def scanned(self) -> Input:
+        """What was scanned, as the session table looks it up: a command's code or a kind."""
+        return self.code.value if self.code.kind is CodeKind.COMMAND else self.code.kind
+
+    @property
+    def receipt_open(self) -> bool:
+        """Whether a receipt is in progress at this station."""
+        return self.step in RECEIPT_STEPS
 
     def set_step(
         self,
-        step: str,
+        step: Step,
         *,
-        order_id: int | None = None,
-        unit_id: int | None = None,
+        order: ReturnOrder | None = None,
+        unit: Unit | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        """Move the station session to a step with its work item."""
-        self.state.step = step
-        self.state.return_order_id = order_id
-        self.state.unit_id = unit_id
+        """Move the station session to a step with its work item (already loaded and locked)."""
+        self.state.step = step.value
+        self.state.return_order_id = order.id if order is not None else None
+        self.state.unit_id = unit.id if unit is not None else None
+        self._order, self._unit = order, unit
         last_print = self.state.data.get("last_print") if self.state.data else None
         new_data = dict(data or {})
         if last_print:
@@ -132,23 +155,50 @@ class ScanContext:
 
     def reset(self) -> None:
         """Back to idle, keeping the operator and what was last printed."""
-        self.set_step(IDLE)
+        self.set_step(Step.IDLE)
 
     def update_data(self, **values: Any) -> None:
         """Change step data (assigning a new dict so the JSON column is saved)."""
         self.state.data = {**(self.state.data or {}), **values}
 
+    def snapshot(self) -> tuple[Any, ...]:
+        """What a step may change in memory before it is refused (see `restore`)."""
+        state = self.state
+        return (
+            (state.step, state.return_order_id, state.unit_id, state.data, state.operator_id),
+            self.operator,
+            self._order,
+            self._unit,
+        )
+
+    def restore(self, snapshot: tuple[Any, ...]) -> None:
+        """Undo in-memory changes of a refused step that wrote nothing to the database."""
+        fields, self.operator, self._order, self._unit = snapshot
+        state = self.state
+        state.step, state.return_order_id, state.unit_id, state.data, state.operator_id = fields
+        session = self.uow.session
+        for obj in list(session.new):
+            session.expunge(obj)
+        for obj in list(session.dirty):
+            if obj is not state:
+                session.expire(obj)
+        self.unit_counts.clear()
+
     def order(self) -> ReturnOrder | None:
-        """The return order being received, if any."""
-        if self.state.return_order_id is None:
-            return None
-        return get_order(self.uow.session, self.state.return_order_id, self.actor)
+        """The return order being received, if any (loaded and locked once per scan)."""
+        if self._order is _UNLOADED:
+            order_id = self.state.return_order_id
+            self._order = (
+                None if order_id is None else get_order(self.uow.session, order_id, self.actor)
+            )
+        return self._order
 
     def unit(self) -> Unit | None:
-        """The unit being worked on, if any."""
-        if self.state.unit_id is None:
-            return None
-        return get_unit_by_id(self.uow.session, self.state.unit_id)
+        """The unit being worked on, if any (its aggregate loaded and locked once per scan)."""
+        if self._unit is _UNLOADED:
+            unit_id = self.state.unit_id
+            self._unit = None if unit_id is None else get_unit_by_id(self.uow.session, unit_id)
+        return self._unit
 
     def order_units(self, order_id: int) -> int:
         """Live units of an order (counted once per scan; call after the scan's changes)."""
@@ -162,6 +212,14 @@ class ScanContext:
             )
         return self.unit_counts[order_id]
 
+    def next_prompt(self) -> dict[str, str]:
+        """What this station asks for next."""
+        if self.receipt_open:
+            return prompts.render("receipt.scan_product")
+        if self.station.role in (StationRole.RECEIPT, StationRole.UNIVERSAL):
+            return prompts.render("receipt.scan_order")
+        return prompts.render("lpn.scan")
+
     def describe(self) -> dict[str, Any]:
         """The `context` part of the response."""
         order, unit = self.order(), self.unit()
@@ -173,7 +231,7 @@ class ScanContext:
             else None,
             "step": self.state.step,
             "return_order": None,
-            "unit": unit_view(self.uow.session, unit) if unit else None,
+            "unit": unit_view(unit) if unit else None,
             "checks": list((self.state.data or {}).get("checks", [])),
         }
         if order is not None:

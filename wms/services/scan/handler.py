@@ -3,30 +3,51 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
-from labels.spec import LabelSpec
-from wms.db.models import FloorException, Operator, ScanEvent, Station, StationRole, StationSession
+from wms.db.models import FloorException, Operator, ScanEvent, Station, StationSession
+from wms.db.session import writes_in
 from wms.domain import barcodes, prompts
 from wms.domain.barcodes import CodeKind
-from wms.domain.commands import CHECK_COMMANDS, GRADE_COMMANDS, REASON_COMMANDS, TYPE_COMMANDS
 from wms.domain.errors import DomainError
+from wms.domain.station_session import Handler, Step, handler_for
 from wms.services.cache import TtlCache
-from wms.services.scan import receipt, work
-from wms.services.scan.context import (
-    IDLE,
-    OperatorInfo,
-    Reply,
-    ScanContext,
-    StationInfo,
-    error,
-    ok,
-)
+from wms.services.scan import general, receipt, work
+from wms.services.scan.context import OperatorInfo, Reply, ScanContext, StationInfo
 from wms.services.uow import UnitOfWork
+
+# What each entry of the station session table (wms.domain.station_session) runs.
+HANDLERS: dict[Handler, Callable[[ScanContext], Reply]] = {
+    Handler.LOGIN: general.on_badge,
+    Handler.LOGOUT: general.on_logout,
+    Handler.REPRINT: general.on_reprint,
+    Handler.CANCEL: general.on_cancel,
+    Handler.CANCEL_RECEIPT: general.on_cancel_receipt,
+    Handler.OPEN_ORDER: receipt.on_order_code,
+    Handler.OPEN_BLIND: receipt.on_blind,
+    Handler.ADD_UNIT: receipt.on_unit_code,
+    Handler.NO_MARKING: receipt.on_no_marking,
+    Handler.CLOSE_RECEIPT: receipt.on_close,
+    Handler.UNDO_UNIT: receipt.on_undo,
+    Handler.DESCRIBE_ORDER: receipt.on_describe,
+    Handler.START_UNIT: work.on_lpn,
+    Handler.TICK_CHECK: work.on_check,
+    Handler.GRADE: work.on_grade,
+    Handler.REPAIR_DONE: work.on_repair_done,
+    Handler.REPAIR_FAILED: work.on_repair_failed,
+    Handler.REPACKED: work.on_repacked,
+    Handler.PUT_INTO_BIN: work.on_bin,
+    Handler.UNKNOWN_CODE: general.refuse_unknown,
+    Handler.LOGIN_FIRST: general.refuse_login_first,
+    Handler.NOT_HERE: general.refuse_not_here,
+    Handler.SCAN_LPN_FIRST: general.refuse_scan_lpn_first,
+}
 
 
 @dataclass(frozen=True)
@@ -73,160 +94,85 @@ def operator_info(uow: UnitOfWork, operator_id: int) -> OperatorInfo | None:
     return _operators.get_or_load((uow.db.uid, operator_id), load)
 
 
-def handle_scan(
-    uow: UnitOfWork, station_id: int, req: ScanRequest, *, decision_hours: float = 72.0
-) -> dict[str, Any]:
+def handle_scan(uow: UnitOfWork, station_id: int, req: ScanRequest) -> dict[str, Any]:
     """Apply a scan, or return the stored answer for an event id seen before."""
     station = station_info(uow, station_id)
     code = barcodes.classify(req.code, req.symbology)
-    opened = _open(uow, station, code, req, decision_hours)
+    opened = _open(uow, station, code, req)
     if isinstance(opened, dict):
         return opened
     ctx = opened
-    try:
-        reply = _dispatch(ctx)
-    except DomainError as exc:
-        # Throw the half-done work away; the scan and its refusal are still stored below.
-        uow.rollback()
-        opened = _open(uow, station, code, req, decision_hours)
-        if isinstance(opened, dict):
-            return opened  # the same event was applied meanwhile by a concurrent request
-        ctx = opened
-        reply = Reply("error", exc.prompt(), extra={"error_code": exc.code})
+    handler = handler_for(ctx.step, ctx.scanned, station.role, logged_in=ctx.operator is not None)
+    reply = _run(uow, ctx, handler)
+    if isinstance(reply, dict):
+        return reply  # the same event was applied meanwhile by a concurrent request
+    ctx, reply = reply
     if reply.prints:
         ctx.update_data(last_print=[spec.to_dict() for spec in reply.prints])
     ctx.state.updated_at = uow.now()
     response = _response(ctx, reply)
-    _record(uow, ctx, req, reply, response)
-    return response
+    return _record(uow, ctx, req, reply, response)
+
+
+def _run(
+    uow: UnitOfWork, ctx: ScanContext, handler: Handler
+) -> tuple[ScanContext, Reply] | dict[str, Any]:
+    """Run the step; a refusal leaves the session as it was and is answered, not raised."""
+    writes = writes_in(uow.session)
+    before = ctx.snapshot()
+    try:
+        return ctx, HANDLERS[handler](ctx)
+    except DomainError as exc:
+        refusal = Reply("error", exc.prompt(), extra={"error_code": exc.code})
+    if writes_in(uow.session) == writes:
+        # Nothing reached the database: forget what the step changed in memory and answer
+        # within the same transaction, still holding the session lock.
+        ctx.restore(before)
+        return ctx, refusal
+    # The step wrote before it was refused: throw its work away and start again, so the scan
+    # and its refusal are still stored.
+    uow.rollback()
+    opened = _open(uow, ctx.station, ctx.code, _request_of(ctx))
+    if isinstance(opened, dict):
+        return opened
+    return opened, refusal
+
+
+def _request_of(ctx: ScanContext) -> ScanRequest:
+    request = ctx.request
+    assert isinstance(request, ScanRequest)
+    return request
 
 
 def _open(
-    uow: UnitOfWork,
-    station: StationInfo,
-    code: barcodes.Classified,
-    req: ScanRequest,
-    decision_hours: float,
+    uow: UnitOfWork, station: StationInfo, code: barcodes.Classified, req: ScanRequest
 ) -> ScanContext | dict[str, Any]:
     """Lock the station's session; the stored answer when this event was seen before."""
-    state = _lock_session(uow, station.id)
-    stored = uow.session.execute(
-        sa.select(ScanEvent.response).where(
-            ScanEvent.station_id == station.id, ScanEvent.event_id == req.event_id
-        )
-    ).scalar_one_or_none()
-    if stored is not None:
-        return dict(stored)
-    ctx = ScanContext(uow, station, state, code, req.lpn, decision_hours)
+    stored = (
+        sa.select(ScanEvent.response)
+        .where(ScanEvent.station_id == station.id, ScanEvent.event_id == req.event_id)
+        .scalar_subquery()
+    )
+    # One statement locks the session and looks for the event. On PostgreSQL the look-up sees
+    # the database as of the statement's start: a concurrent scan of the same event that
+    # commits while we wait for the lock is caught by the unique key when we store ours.
+    stmt = (
+        sa.select(StationSession, stored)
+        .where(StationSession.station_id == station.id)
+        .with_for_update(of=StationSession)
+    )
+    row = uow.session.execute(stmt).one_or_none()
+    if row is None:
+        uow.session.add(StationSession(station_id=station.id, step=Step.IDLE.value, data={}))
+        uow.session.flush()
+        row = uow.session.execute(stmt).one()
+    state, response = row
+    if response is not None:
+        return dict(response)
+    ctx = ScanContext(uow, station, state, code, req.lpn, request=req)
     if state.operator_id:
         ctx.operator = operator_info(uow, state.operator_id)
     return ctx
-
-
-def _lock_session(uow: UnitOfWork, station_id: int) -> StationSession:
-    # One scan at a time per station: the session row is locked for the whole transaction.
-    stmt = sa.select(StationSession).where(StationSession.station_id == station_id)
-    state = uow.session.execute(stmt.with_for_update()).scalar_one_or_none()
-    if state is None:
-        uow.session.add(StationSession(station_id=station_id, step=IDLE, data={}))
-        uow.session.flush()
-        state = uow.session.execute(stmt.with_for_update()).scalar_one()
-    return state
-
-
-def _dispatch(ctx: ScanContext) -> Reply:
-    code = ctx.code
-    if code.kind is CodeKind.UNKNOWN:
-        return error("scan.unknown_code", problem=code.problem or "unrecognised")
-    if code.kind is CodeKind.BADGE:
-        return _login(ctx)
-    if code.kind is CodeKind.COMMAND and code.value in ("LOGOUT", "REPRINT", "CANCEL"):
-        return _general_command(ctx, code.value)
-    if ctx.operator is None:
-        return error("scan.login_first")
-    if code.kind is CodeKind.COMMAND:
-        return _command(ctx, code.value)
-    return _code(ctx)
-
-
-def _login(ctx: ScanContext) -> Reply:
-    operator = ctx.uow.session.execute(
-        sa.select(Operator).where(Operator.badge == ctx.code.value, Operator.active.is_(True))
-    ).scalar_one_or_none()
-    if operator is None:
-        return error("scan.badge_unknown", badge=ctx.code.value)
-    ctx.state.operator_id = operator.id
-    ctx.operator = OperatorInfo.of(operator)
-    ctx.uow.audit("station", ctx.station.id, "login", ctx.actor, badge=operator.badge)
-    return ok("scan.logged_in", name=operator.name, next=_next_prompt(ctx))
-
-
-def _next_prompt(ctx: ScanContext) -> dict[str, str]:
-    if receipt.is_open(ctx):
-        return prompts.render("receipt.scan_product")
-    if ctx.station.role in (StationRole.RECEIPT, StationRole.UNIVERSAL):
-        return receipt.idle_prompt().prompt
-    return prompts.render("lpn.scan")
-
-
-def _general_command(ctx: ScanContext, command: str) -> Reply:
-    if command == "LOGOUT":
-        if ctx.operator is not None:
-            ctx.uow.audit("station", ctx.station.id, "logout", ctx.actor)
-        ctx.state.operator_id = None
-        ctx.operator = None
-        return ok("scan.logged_out")
-    if command == "REPRINT":
-        printed = (ctx.state.data or {}).get("last_print") or []
-        if not printed:
-            return error("scan.nothing_to_reprint")
-        return ok("scan.reprinted", *(LabelSpec.from_dict(d) for d in printed))
-    if ctx.operator is None:
-        return error("scan.login_first")
-    if receipt.is_open(ctx):
-        return receipt.on_cancel(ctx)
-    ctx.reset()
-    return ok("scan.cancelled", next=_next_prompt(ctx))
-
-
-def _command(ctx: ScanContext, command: str) -> Reply:
-    role = ctx.station.role
-    receipt_ok = role in (StationRole.RECEIPT, StationRole.UNIVERSAL)
-    if receipt_ok and command == "BLIND":
-        return receipt.on_blind(ctx)
-    if receipt_ok and receipt.is_open(ctx):
-        handler = {
-            "CLOSE": receipt.on_close,
-            "UNDO": receipt.on_undo,
-            "NO-MARKING": receipt.on_no_marking,
-        }.get(command)
-        if handler is not None:
-            return handler(ctx)
-        if command in REASON_COMMANDS or command in TYPE_COMMANDS:
-            return receipt.on_describe(ctx, command)
-    if command in CHECK_COMMANDS:
-        return work.on_check(ctx, command)
-    if command in GRADE_COMMANDS:
-        return work.on_grade(ctx, command)
-    if command in ("REPAIR-DONE", "REPAIR-FAILED"):
-        return work.on_repair(ctx, command == "REPAIR-DONE")
-    if command == "REPACKED":
-        return work.on_repacked(ctx)
-    return error("scan.not_here", what=f"CMD:{command}", next=_next_prompt(ctx))
-
-
-def _code(ctx: ScanContext) -> Reply:
-    kind, role = ctx.code.kind, ctx.station.role
-    receipt_ok = role in (StationRole.RECEIPT, StationRole.UNIVERSAL)
-    if kind is CodeKind.ORDER_CODE and receipt_ok:
-        return receipt.on_order_code(ctx)
-    if kind in receipt.UNIT_CODES and receipt_ok and receipt.is_open(ctx):
-        return receipt.on_unit_code(ctx)
-    if kind is CodeKind.LPN and role is not StationRole.RECEIPT:
-        return work.on_lpn(ctx)
-    if kind is CodeKind.BIN and ctx.step == work.PUTAWAY:
-        return work.on_bin(ctx)
-    return error("scan.not_here", what=kind.value, next=_next_prompt(ctx))
 
 
 def _response(ctx: ScanContext, reply: Reply) -> dict[str, Any]:
@@ -260,7 +206,8 @@ def _touch_station(uow: UnitOfWork, station_id: int) -> None:
 
 def _record(
     uow: UnitOfWork, ctx: ScanContext, req: ScanRequest, reply: Reply, response: dict[str, Any]
-) -> None:
+) -> dict[str, Any]:
+    """Store the scan with its answer; a concurrent twin that got there first wins."""
     now = uow.now()
     uow.session.add(
         ScanEvent(
@@ -277,7 +224,6 @@ def _record(
             response=response,
         )
     )
-    _touch_station(uow, ctx.station.id)
     kind = None
     if reply.result == "error" and req.offline:
         kind = "replay_failed"
@@ -294,3 +240,17 @@ def _record(
                 created_at=now,
             )
         )
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        uow.rollback()
+        stored = uow.session.execute(
+            sa.select(ScanEvent.response).where(
+                ScanEvent.station_id == ctx.station.id, ScanEvent.event_id == req.event_id
+            )
+        ).scalar_one_or_none()
+        if stored is None:
+            raise
+        return dict(stored)
+    _touch_station(uow, ctx.station.id)
+    return response

@@ -2,64 +2,60 @@
 
 from __future__ import annotations
 
-from wms.db.models import Product, StationRole, Unit
 from wms.domain.commands import CHECK_COMMANDS, GRADE_COMMANDS
 from wms.domain.errors import IllegalTransition
 from wms.domain.grading import Check, expected_zone
 from wms.domain.prompts import render
+from wms.domain.station_session import StationRole, Step
 from wms.domain.units import UnitState
-from wms.services import inspection, printing, putaway, units, workflow
+from wms.services import inspection, printing, putaway, workflow
 from wms.services.scan.context import Reply, ScanContext, attention, error, ok
+from wms.services.units import get_unit
 
-INSPECTING = "inspecting"
-REPAIRING = "repairing"
-REPACKING = "repacking"
-PUTAWAY = "putaway"
-
-# Which step an LPN scan starts, by unit state, and which station roles may do it.
+# Which step an LPN scan starts, by unit state, and which station role does it.
 STEP_FOR_STATE = {
-    UnitState.RECEIVED: (INSPECTING, StationRole.INSPECTION),
-    UnitState.IN_REPAIR: (REPAIRING, StationRole.REPAIR),
-    UnitState.AWAITING_REPACK: (REPACKING, StationRole.REPACK),
-    UnitState.AWAITING_PUTAWAY: (PUTAWAY, StationRole.PUTAWAY),
-    UnitState.IN_STOCK: (PUTAWAY, StationRole.PUTAWAY),
-    UnitState.AWAITING_DECISION: (PUTAWAY, StationRole.PUTAWAY),
-    UnitState.CLAIMED: (PUTAWAY, StationRole.PUTAWAY),
+    UnitState.RECEIVED: (Step.INSPECTING, StationRole.INSPECTION),
+    UnitState.IN_REPAIR: (Step.REPAIRING, StationRole.REPAIR),
+    UnitState.AWAITING_REPACK: (Step.REPACKING, StationRole.REPACK),
+    UnitState.AWAITING_PUTAWAY: (Step.PUTAWAY, StationRole.PUTAWAY),
+    UnitState.IN_STOCK: (Step.PUTAWAY, StationRole.PUTAWAY),
+    UnitState.AWAITING_DECISION: (Step.PUTAWAY, StationRole.PUTAWAY),
+    UnitState.CLAIMED: (Step.PUTAWAY, StationRole.PUTAWAY),
 }
 
 
-def _title(ctx: ScanContext, unit: Unit) -> str:
-    product = ctx.uow.session.get(Product, unit.product_id)
-    return product.title if product else unit.lpn
+def _zone_name(ctx: ScanContext) -> str:
+    unit = ctx.unit()
+    zone = expected_zone(unit.state, unit.channel) if unit else None
+    return zone.value if zone else ""
 
 
 def on_lpn(ctx: ScanContext) -> Reply:
     """Start working on the scanned unit, in the step its state and the station allow."""
-    unit = units.get_unit(ctx.uow.session, ctx.code.value, ctx.actor)
+    unit = get_unit(ctx.uow.session, ctx.code.value, ctx.actor)
     step_role = STEP_FOR_STATE.get(unit.state)
     role = ctx.station.role
     if step_role is None or (role is not StationRole.UNIVERSAL and role is not step_role[1]):
         return error("unit.wrong_station", lpn=unit.lpn, state=unit.state.value)
     step = step_role[0]
-    ctx.set_step(step, unit_id=unit.id, data={"checks": []} if step == INSPECTING else None)
-    title = _title(ctx, unit)
-    if step == INSPECTING:
+    ctx.set_step(step, unit=unit, data={"checks": []} if step is Step.INSPECTING else None)
+    title = unit.product.title
+    if step is Step.INSPECTING:
         suggested = inspection.suggest_grade(ctx.uow.session, unit, [])
         return ok("inspection.started", lpn=unit.lpn, title=title, suggested=suggested.value)
-    if step == REPAIRING:
+    if step is Step.REPAIRING:
         return ok("work.started", lpn=unit.lpn, title=title, next=render("repair.next"))
-    if step == REPACKING:
+    if step is Step.REPACKING:
         return ok("work.started", lpn=unit.lpn, title=title, next=render("repack.next"))
-    zone = expected_zone(unit.state, unit.channel)
-    return attention("putaway.scan_bin", lpn=unit.lpn, zone=zone.value if zone else "")
+    return attention("putaway.scan_bin", lpn=unit.lpn, zone=_zone_name(ctx))
 
 
-def on_check(ctx: ScanContext, command: str) -> Reply:
+def on_check(ctx: ScanContext) -> Reply:
     """Tick or untick a checklist item for the unit under inspection."""
     unit = ctx.unit()
-    if ctx.step != INSPECTING or unit is None:
+    if unit is None:
         return error("lpn.scan")
-    check = CHECK_COMMANDS[command]
+    check = CHECK_COMMANDS[ctx.code.value]
     ticked = set((ctx.state.data or {}).get("checks", []))
     turned_on = check.value not in ticked
     ticked.symmetric_difference_update({check.value})
@@ -69,74 +65,72 @@ def on_check(ctx: ScanContext, command: str) -> Reply:
     return ok(key, check=check.value, suggested=suggested.value)
 
 
-def on_grade(ctx: ScanContext, command: str) -> Reply:
+def on_grade(ctx: ScanContext) -> Reply:
     """Grade the unit under inspection and print its updated label."""
     unit = ctx.unit()
-    if ctx.step != INSPECTING or unit is None:
+    if unit is None:
         return error("lpn.scan")
     checks = [Check(c) for c in (ctx.state.data or {}).get("checks", [])]
-    outcome = inspection.grade_unit(
-        ctx.uow,
-        ctx.actor,
-        unit.lpn,
-        GRADE_COMMANDS[command],
-        checks,
-        decision_hours=ctx.decision_hours,
-    )
+    choice = GRADE_COMMANDS[ctx.code.value]
+    outcome = inspection.grade(ctx.uow, ctx.actor, unit, choice, checks)
     ctx.reset()
-    spec = printing.unit_label(ctx.uow.session, unit, ctx.language)
     return ok(
         "inspection.graded",
-        spec,
+        printing.unit_label(unit, ctx.language),
         lpn=unit.lpn,
         grade=outcome.choice.value,
         zone=outcome.next_zone.value,
     )
 
 
-def on_repair(ctx: ScanContext, done: bool) -> Reply:
-    """Finish a repair, successful or not."""
+def on_repair_done(ctx: ScanContext) -> Reply:
+    """The repair worked."""
+    return _finish_repair(ctx, done=True)
+
+
+def on_repair_failed(ctx: ScanContext) -> Reply:
+    """The repair failed."""
+    return _finish_repair(ctx, done=False)
+
+
+def _finish_repair(ctx: ScanContext, *, done: bool) -> Reply:
     unit = ctx.unit()
-    if ctx.step != REPAIRING or unit is None:
+    if unit is None:
         return error("lpn.scan")
-    if done:
-        workflow.repair_done(ctx.uow, ctx.actor, unit.lpn)
-    else:
-        workflow.repair_failed(ctx.uow, ctx.actor, unit.lpn)
+    workflow.finish_repair(ctx.uow, ctx.actor, unit, done=done)
+    zone = _zone_name(ctx)
     ctx.reset()
-    zone = expected_zone(unit.state, unit.channel)
-    spec = printing.unit_label(ctx.uow.session, unit, ctx.language)
-    key = "repair.done" if done else "repair.failed"
-    return ok(key, spec, lpn=unit.lpn, zone=zone.value if zone else "")
+    spec = printing.unit_label(unit, ctx.language)
+    return ok("repair.done" if done else "repair.failed", spec, lpn=unit.lpn, zone=zone)
 
 
 def on_repacked(ctx: ScanContext) -> Reply:
     """The unit is repacked: a new unit label, and a resale sticker for the resale channel."""
     unit = ctx.unit()
-    if ctx.step != REPACKING or unit is None:
+    if unit is None:
         return error("lpn.scan")
-    workflow.repack(ctx.uow, ctx.actor, unit.lpn)
+    workflow.repacked(ctx.uow, ctx.actor, unit)
+    zone = _zone_name(ctx)
     ctx.reset()
-    specs = [printing.unit_label(ctx.uow.session, unit, ctx.language)]
-    sticker = printing.resale_sticker(ctx.uow.session, unit)
+    specs = [printing.unit_label(unit, ctx.language)]
+    sticker = printing.resale_sticker(unit)
     if sticker is not None:
         specs.append(sticker)
-    zone = expected_zone(unit.state, unit.channel)
-    return ok("repack.done", *specs, lpn=unit.lpn, zone=zone.value if zone else "")
+    return ok("repack.done", *specs, lpn=unit.lpn, zone=zone)
 
 
 def on_bin(ctx: ScanContext) -> Reply:
     """Put the unit away into (or move it to) the scanned bin."""
     unit = ctx.unit()
-    if ctx.step != PUTAWAY or unit is None:
+    if unit is None:
         return error("lpn.scan")
     bin_code = ctx.code.value
     if unit.state is UnitState.AWAITING_PUTAWAY:
-        putaway.putaway(ctx.uow, ctx.actor, unit.lpn, bin_code)
+        putaway.put_away(ctx.uow, ctx.actor, unit, bin_code)
         ctx.reset()
         return ok("putaway.done", lpn=unit.lpn, bin=bin_code)
     try:
-        putaway.move_unit(ctx.uow, ctx.actor, unit.lpn, bin_code)
+        putaway.move(ctx.uow, ctx.actor, unit, bin_code)
     except IllegalTransition:
         return error("unit.wrong_station", lpn=unit.lpn, state=unit.state.value)
     ctx.reset()

@@ -158,7 +158,7 @@ def _unit_out(principal: Principal, lpn: str) -> s.UnitOut:
             for p in queries.unit_photos(db, unit.id)
         ]
         return s.UnitOut(
-            unit=unit_view(db, unit), history=history, inspections=inspections, photos=photos
+            unit=unit_view(unit), history=history, inspections=inspections, photos=photos
         )
 
 

@@ -41,8 +41,7 @@ def scan(principal: Principal, body: s.ScanIn) -> dict[str, Any]:
         lpn=body.lpn,
         offline=body.offline,
     )
-    hours = wms().settings.sla.decision_hours
-    return run(handle_scan, principal.station_id, req, decision_hours=hours)
+    return run(handle_scan, principal.station_id, req)
 
 
 @endpoint(

@@ -119,7 +119,7 @@ def return_slip(order_id: int) -> Response:
         units = [(u.lpn, u.sku) for u in page.units if u.state is not UnitState.VOIDED]
         flags = page.order.flags or {}
         spec = printing.return_slip(
-            db, page.order, units, list(flags.get("missing", [])), list(flags.get("extra", []))
+            page.order, units, list(flags.get("missing", [])), list(flags.get("extra", []))
         )
     return _pdf(render_pdf(spec), f"{page.order.number}.pdf")
 

@@ -116,7 +116,7 @@ def unit_label(lpn: str) -> Response:
     """Reprint the unit's LPN label as PDF."""
     with wms().db.reading() as db:
         item = get_unit(db, _lpn(lpn), current().actor, lock=False)
-        spec = printing.unit_label(db, item, current_language())
+        spec = printing.unit_label(item, current_language())
     return _pdf(render_pdf(spec), f"{item.lpn}.pdf")
 
 
@@ -126,7 +126,7 @@ def resale_label(lpn: str) -> Response:
     """Reprint the resale sticker as PDF (units on the resale channel only)."""
     with wms().db.reading() as db:
         item = get_unit(db, _lpn(lpn), current().actor, lock=False)
-        spec = printing.resale_sticker(db, item)
+        spec = printing.resale_sticker(item)
     if spec is None:
         raise NotFound("unit.not_found", lpn=item.lpn)
     return _pdf(render_pdf(spec), f"{item.lpn}-resale.pdf")
