@@ -82,7 +82,9 @@ _LEVEL_KEY = (
 _TAKE_FROM_LEVEL = (
     _LEVELS.update()
     .where(*_LEVEL_KEY, _LEVELS.c.quantity >= -sa.bindparam("d_quantity"))
-    .values(quantity=_LEVELS.c.quantity + sa.bindparam("d_quantity"), updated_at=sa.bindparam("t_now"))
+    .values(
+        quantity=_LEVELS.c.quantity + sa.bindparam("d_quantity"), updated_at=sa.bindparam("t_now")
+    )
     .returning(_LEVELS.c.quantity)
 )
 _TOTAL_KEY = (
