@@ -140,7 +140,10 @@ def _run(
     writes = writes_in(uow.session)
     before = ctx.snapshot()
     try:
-        return ctx, HANDLERS[handler](ctx)
+        # No autoflush: the session row changes during the step and would be written before
+        # every query, then again at the end. Steps flush where a query must see their rows.
+        with uow.session.no_autoflush:
+            return ctx, HANDLERS[handler](ctx)
     except DomainError as exc:
         refusal = Reply("error", exc.prompt(), extra={"error_code": exc.code})
     if writes_in(uow.session) == writes:
