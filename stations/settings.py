@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-ENV_PREFIX = "WMS_"
+import siteconfig
+
+ENV_PREFIX = siteconfig.ENV_PREFIX
 SECTIONS = ("station", "scanner", "printer")
 Language = Literal["ru", "en", "kk"]
 PRINTER_DPIS = (203, 300, 600)
@@ -81,58 +81,27 @@ def load_station_settings(
 ) -> StationSettings:
     """Read the station sections: file (or `WMS_CONFIG`) < `WMS_STATION__*` env < flags."""
     env = os.environ if env is None else env
-    path = path if path is not None else (env.get("WMS_CONFIG") or None)
     data: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
-    if path:
-        file_data = _read_toml(Path(path))
+    file = siteconfig.config_path(path, env)
+    if file:
+        file_data = siteconfig.read_toml(file, StationSettingsError)
         for name in SECTIONS:
             section = file_data.get(name, {})
             if not isinstance(section, dict):
                 raise StationSettingsError(f"[{name}] must be a table")
             data[name].update(section)
-    for (section, key), value in _env_overrides(env).items():
-        data[section][key] = value
+    # Only our sections; the server's own keys (WMS_DATABASE__URL …) are not ours to judge.
+    from_env = siteconfig.env_overrides(env, lambda section: section in SECTIONS)
+    for section, values in from_env.items():
+        for key, value in values.items():
+            if isinstance(value, dict):
+                raise StationSettingsError(
+                    f"{ENV_PREFIX}{section.upper()}__{key.upper()}__…: "
+                    "station sections have no sub-tables"
+                )
+            data[section][key] = value
     for section, values in (overrides or {}).items():
         if section not in data:
             raise StationSettingsError(f"unknown section '{section}'")
         data[section].update({k: v for k, v in values.items() if v is not None})
-    return _validate(data)
-
-
-def _read_toml(file: Path) -> dict[str, Any]:
-    if not file.is_file():
-        raise StationSettingsError(f"configuration file not found: {file}")
-    try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise StationSettingsError(f"{file}: not valid TOML: {exc}") from exc
-
-
-def _env_overrides(env: Mapping[str, str]) -> dict[tuple[str, str], str]:
-    # Only our sections; the server's own keys (WMS_DATABASE__URL …) are not ours to judge.
-    out: dict[tuple[str, str], str] = {}
-    for name, value in env.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        parts = name[len(ENV_PREFIX) :].lower().split("__")
-        if parts[0] in SECTIONS:
-            if len(parts) != 2:
-                raise StationSettingsError(f"{name}: station sections have no sub-tables")
-            out[(parts[0], parts[1])] = value
-    return out
-
-
-def _validate(data: Mapping[str, Any]) -> StationSettings:
-    try:
-        return StationSettings.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "extra_forbidden":
-                problems.append(f"unknown key '{where}'")
-            else:
-                problems.append(f"'{where}': {err['msg']}")
-        raise StationSettingsError(
-            "invalid station configuration: " + "; ".join(problems)
-        ) from None
+    return siteconfig.validate(StationSettings, data, StationSettingsError, "station configuration")

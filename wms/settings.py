@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-ENV_PREFIX = "WMS_"
+import siteconfig
+
+ENV_PREFIX = siteconfig.ENV_PREFIX
 # Sections read by the station program (`wms-station`), not by the server. The server lets them
 # pass so one file can configure a small site; the station validates them itself.
 STATION_SECTIONS = frozenset({"station", "scanner", "printer"})
@@ -125,7 +125,7 @@ class Settings(_Section):
         """Return a copy with some keys replaced, e.g. `database={"url": ...}` (used by tests)."""
         data = self.model_dump()
         for section, values in sections.items():
-            _merge(data, {section: dict(values)})
+            siteconfig.merge(data, {section: dict(values)})
         return _validate(data)
 
 
@@ -134,64 +134,17 @@ def load_settings(
 ) -> Settings:
     """Read settings from a TOML file (or `WMS_CONFIG`) and `WMS_*__*` environment overrides."""
     env = os.environ if env is None else env
-    path = path if path is not None else (env.get("WMS_CONFIG") or None)
-    data: dict[str, Any] = {}
-    if path:
-        file = Path(path)
-        if not file.is_file():
-            raise SettingsError(f"configuration file not found: {file}")
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{file}: not valid TOML: {exc}") from exc
+    file = siteconfig.config_path(path, env)
+    data = siteconfig.read_toml(file, SettingsError) if file else {}
     for section in STATION_SECTIONS:
         data.pop(section, None)
-    _merge(data, _env_overrides(env))
+    siteconfig.merge(data, siteconfig.env_overrides(env, _server_section))
     return _validate(data)
 
 
-def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in env.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        parts = [p.lower() for p in name[len(ENV_PREFIX) :].split("__")]
-        if parts[0] in STATION_SECTIONS:
-            continue
-        node = out
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = _parse_env_value(value)
-    return out
-
-
-def _parse_env_value(value: str) -> Any:
-    # Lists come as TOML arrays (`["a","b"]`); everything else is left to pydantic's coercion.
-    if value.startswith("["):
-        try:
-            return tomllib.loads(f"v = {value}")["v"]
-        except tomllib.TOMLDecodeError:
-            return value
-    return value
-
-
-def _merge(into: dict[str, Any], extra: Mapping[str, Any]) -> None:
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = dict(value) if isinstance(value, Mapping) else value
+def _server_section(name: str) -> bool:
+    return name not in STATION_SECTIONS
 
 
 def _validate(data: Mapping[str, Any]) -> Settings:
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "extra_forbidden":
-                problems.append(f"unknown key '{where}'")
-            else:
-                problems.append(f"'{where}': {err['msg']}")
-        raise SettingsError("invalid configuration: " + "; ".join(problems)) from None
+    return siteconfig.validate(Settings, data, SettingsError, "configuration")

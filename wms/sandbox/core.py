@@ -22,6 +22,8 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from wms.adapters.marketplaces.throttle import TokenBucket
+
 log = logging.getLogger(__name__)
 
 FAULT_KINDS = ("429", "500", "502", "503", "timeout", "drop")
@@ -48,41 +50,29 @@ class ScaledClock:
 
 
 class RateBucket:
-    """The marketplace's token bucket, in sandbox time; a cost may push it below zero."""
+    """The marketplace's token bucket: the server's one `TokenBucket`, run in sandbox time.
+
+    A cost may push it below zero (a WB 409 is charged as 10 requests); waits are reported in
+    real seconds.
+    """
 
     def __init__(self, clock: ScaledClock, per_minute: float, burst: int) -> None:
         self.clock = clock
-        self.rate = per_minute / 60.0
         self.capacity = float(burst)
-        self.tokens = float(burst)
-        self.stamp = clock.now()
-        self.lock = threading.Lock()
+        self._bucket = TokenBucket(per_minute / 60.0, burst, clock=clock.now)
 
     def take(self, cost: float = 1.0) -> float | None:
         """Take `cost` tokens, or take none and return the real seconds to wait."""
-        with self.lock:
-            self._refill()
-            if self.tokens >= min(cost, self.capacity):
-                self.tokens -= cost
-                return None
-            return self.clock.to_real((min(cost, self.capacity) - self.tokens) / self.rate)
+        wait = self._bucket.try_acquire(cost)
+        return None if wait <= 0 else self.clock.to_real(wait)
 
     def charge(self, cost: float) -> None:
         """Take `cost` more tokens (a WB 409 is charged as 10 requests)."""
-        with self.lock:
-            self._refill()
-            self.tokens -= cost
+        self._bucket.penalize(cost)
 
     def reset_after(self) -> float:
         """Real seconds until the bucket is full again."""
-        with self.lock:
-            self._refill()
-            return self.clock.to_real(max(self.capacity - self.tokens, 0.0) / self.rate)
-
-    def _refill(self) -> None:
-        now = self.clock.now()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        return self.clock.to_real(self._bucket.seconds_until_full())
 
 
 @dataclass

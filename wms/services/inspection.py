@@ -15,17 +15,22 @@ from wms.domain.units import UnitAction
 from wms.services.units import decision_due, get_unit, require, transition
 from wms.services.uow import Actor, UnitOfWork
 
+# Built once (every LPN, checklist and grade scan asks for the rules).
+_RULES = sa.select(DispositionRule).where(
+    sa.or_(
+        DispositionRule.merchant_id.is_(None),
+        DispositionRule.merchant_id == sa.bindparam("merchant_id"),
+    ),
+    sa.or_(
+        DispositionRule.category.is_(None),
+        DispositionRule.category == sa.bindparam("category"),
+    ),
+)
+
 
 def rules_for(session: Session, merchant: Merchant, category: str | None) -> GradingRules:
     """Merge the rule layers: global, category, merchant, merchant + category."""
-    rows = session.execute(
-        sa.select(DispositionRule).where(
-            sa.or_(
-                DispositionRule.merchant_id.is_(None), DispositionRule.merchant_id == merchant.id
-            ),
-            sa.or_(DispositionRule.category.is_(None), DispositionRule.category == category),
-        )
-    ).scalars()
+    rows = session.execute(_RULES, {"merchant_id": merchant.id, "category": category}).scalars()
 
     def specificity(rule: DispositionRule) -> tuple[int, int]:
         return (rule.merchant_id is not None, rule.category is not None)

@@ -14,12 +14,16 @@ from wms.services import stock
 from wms.services.units import get_unit, require, transition
 from wms.services.uow import Actor, UnitOfWork
 
+_BIN_BY_CODE = (
+    sa.select(Bin)
+    .options(joinedload(Bin.zone, innerjoin=True))
+    .where(Bin.code == sa.bindparam("code"))
+)
+
 
 def get_bin(session: Session, code: str) -> Bin:
     """The active bin with this code, its zone loaded with it."""
-    bin_ = session.execute(
-        sa.select(Bin).options(joinedload(Bin.zone, innerjoin=True)).where(Bin.code == code)
-    ).scalar_one_or_none()
+    bin_ = session.execute(_BIN_BY_CODE, {"code": code}).scalar_one_or_none()
     if bin_ is None or not bin_.active:
         raise NotFound("bin.not_found", bin=code)
     return bin_

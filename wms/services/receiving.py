@@ -195,17 +195,24 @@ def _new_unannounced(
     return order
 
 
+_BY_GTIN = (
+    sa.select(Product)
+    .options(joinedload(Product.merchant, innerjoin=True))
+    .join(ProductBarcode, ProductBarcode.product_id == Product.id)
+    .where(ProductBarcode.gtin == sa.bindparam("gtin"))
+)
+# Built once: every product scan at receipt looks its GTIN up.
+_PRODUCTS_BY_GTIN = {
+    False: _BY_GTIN,
+    True: _BY_GTIN.where(Product.merchant_id == sa.bindparam("merchant_id")),
+}
+
+
 def find_products(session: Session, gtin: str, merchant_id: int | None) -> list[Product]:
-    """Products with this GTIN (of one merchant when given)."""
-    stmt = (
-        sa.select(Product)
-        .options(joinedload(Product.merchant, innerjoin=True))
-        .join(ProductBarcode, ProductBarcode.product_id == Product.id)
-        .where(ProductBarcode.gtin == gtin)
-    )
-    if merchant_id is not None:
-        stmt = stmt.where(Product.merchant_id == merchant_id)
-    return list(session.execute(stmt).scalars())
+    """Products with this GTIN (of one merchant when given), their merchants loaded."""
+    stmt = _PRODUCTS_BY_GTIN[merchant_id is not None]
+    params = {"gtin": gtin, "merchant_id": merchant_id}
+    return list(session.execute(stmt, params).scalars())
 
 
 def resolve_product(session: Session, order: ReturnOrder, gtin: str) -> Product:
@@ -327,33 +334,41 @@ def _refuse_duplicate_marking(session: Session, marking_ki: str) -> None:
         raise DuplicateMarkingCode("receipt.marking_duplicate", lpn=holder)
 
 
-def _count_on_line(session: Session, order: ReturnOrder, product: Product) -> ReturnLine:
-    lines = session.execute(
-        sa.select(ReturnLine)
-        .where(ReturnLine.return_order_id == order.id)
-        .where(
-            sa.or_(
-                ReturnLine.product_id == product.id,
-                sa.and_(ReturnLine.product_id.is_(None), ReturnLine.marketplace_sku == product.sku),
-            )
+_LINES_OF_PRODUCT = (
+    sa.select(ReturnLine)
+    .where(ReturnLine.return_order_id == sa.bindparam("order_id"))
+    .where(
+        sa.or_(
+            ReturnLine.product_id == sa.bindparam("product_id"),
+            sa.and_(
+                ReturnLine.product_id.is_(None), ReturnLine.marketplace_sku == sa.bindparam("sku")
+            ),
         )
-        .order_by(ReturnLine.id)
-    ).scalars()
+    )
+    .order_by(ReturnLine.id)
+)
+
+
+def _count_on_line(session: Session, order: ReturnOrder, product: Product) -> ReturnLine:
+    params = {"order_id": order.id, "product_id": product.id, "sku": product.sku}
+    lines = session.execute(_LINES_OF_PRODUCT, params).scalars()
     candidates = list(lines)
     line = next((ln for ln in candidates if ln.received_qty < ln.expected_qty), None)
     if line is None and candidates:
         line = candidates[-1]
     if line is None:
+        # An extra line, written with its first unit counted (one INSERT, no UPDATE).
         line = ReturnLine(
             return_order_id=order.id,
             product_id=product.id,
             marketplace_sku=product.sku,
             expected_qty=0,
-            received_qty=0,
+            received_qty=1,
             price=product.price,
         )
         session.add(line)
         session.flush()
+        return line
     line.product_id = product.id
     line.received_qty += 1
     return line

@@ -5,27 +5,31 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from wms.db.base import table_of
 from wms.db.models import Counter
 from wms.db.session import dialect_insert
 
 LPN_PREFIX = "LPN"
 LPN_DIGITS = 10
+_COUNTERS = table_of(Counter)
+# Core, built once: one UPDATE … RETURNING per number taken, no ORM bookkeeping.
+_ADVANCE = (
+    _COUNTERS.update()
+    .where(_COUNTERS.c.name == sa.bindparam("counter"))
+    .values(value=_COUNTERS.c.value + sa.bindparam("count"))
+    .returning(_COUNTERS.c.value)
+)
 
 
 def take(session: Session, name: str, count: int = 1) -> range:
     """Advance counter `name` by `count` and return the numbers taken (row-locked by UPDATE)."""
     if count < 1:
         raise ValueError("count must be positive")
-    stmt = (
-        sa.update(Counter)
-        .where(Counter.name == name)
-        .values(value=Counter.value + count)
-        .returning(Counter.value)
-    )
-    last = session.execute(stmt).scalar_one_or_none()
+    params = {"counter": name, "count": count}
+    last = session.execute(_ADVANCE, params).scalar_one_or_none()
     if last is None:
         _create(session, name)
-        last = session.execute(stmt).scalar_one()
+        last = session.execute(_ADVANCE, params).scalar_one()
     return range(last - count + 1, last + 1)
 
 

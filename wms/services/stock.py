@@ -7,14 +7,17 @@ carry their guard in the WHERE clause, so a level can never go negative.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from wms.db.base import table_of
 from wms.db.models import Bin, StockLedgerEntry, StockLevel, StockTotal, Zone
-from wms.db.session import DB_UID, dialect_insert
+from wms.db.session import DB_UID
 from wms.domain import stock as rules
 from wms.domain.errors import InsufficientStock, InvalidInput, NotFound
 from wms.domain.stock import Channel, LedgerKind, ZoneKind
@@ -66,83 +69,113 @@ def zone_kind_of_bin(session: Session, bin_id: int) -> ZoneKind:
     return kind
 
 
+# The level and total statements run at every putaway, move and booking: built once per
+# dialect (building and keying a statement costs more Python than running it). Core on the
+# tables: the rows are never held as ORM objects.
+_LEVELS, _TOTALS = table_of(StockLevel), table_of(StockTotal)
+_LEVEL_KEY = (
+    _LEVELS.c.merchant_id == sa.bindparam("k_merchant"),
+    _LEVELS.c.product_id == sa.bindparam("k_product"),
+    _LEVELS.c.channel == sa.bindparam("k_channel"),
+    _LEVELS.c.bin_id == sa.bindparam("k_bin"),
+)
+_TAKE_FROM_LEVEL = (
+    _LEVELS.update()
+    .where(*_LEVEL_KEY, _LEVELS.c.quantity >= -sa.bindparam("d_quantity"))
+    .values(
+        quantity=_LEVELS.c.quantity + sa.bindparam("d_quantity"), updated_at=sa.bindparam("t_now")
+    )
+    .returning(_LEVELS.c.quantity)
+)
+_TOTAL_KEY = (
+    _TOTALS.c.merchant_id == sa.bindparam("k_merchant"),
+    _TOTALS.c.product_id == sa.bindparam("k_product"),
+    _TOTALS.c.channel == sa.bindparam("k_channel"),
+)
+_TOTAL_CHANGES = {
+    "on_hand": _TOTALS.c.on_hand + sa.bindparam("d_on_hand"),
+    "reserved": _TOTALS.c.reserved + sa.bindparam("d_reserved"),
+    "version": _TOTALS.c.version + 1,
+    "updated_at": sa.bindparam("t_now"),
+}
+_TOTAL_RETURNING = (_TOTALS.c.on_hand, _TOTALS.c.reserved, _TOTALS.c.version)
+# Guards: on hand never below reserved, reserved never below zero.
+_TAKE_FROM_TOTAL = (
+    _TOTALS.update()
+    .where(
+        *_TOTAL_KEY,
+        (_TOTALS.c.on_hand + sa.bindparam("d_on_hand"))
+        >= (_TOTALS.c.reserved + sa.bindparam("d_reserved")),
+        (_TOTALS.c.reserved + sa.bindparam("d_reserved")) >= 0,
+    )
+    .values(**_TOTAL_CHANGES)
+    .returning(*_TOTAL_RETURNING)
+)
+
+
+@functools.cache
+def _add_to_level(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(_LEVELS).values(
+        merchant_id=sa.bindparam("k_merchant"),
+        product_id=sa.bindparam("k_product"),
+        channel=sa.bindparam("k_channel"),
+        bin_id=sa.bindparam("k_bin"),
+        quantity=sa.bindparam("d_quantity"),
+        updated_at=sa.bindparam("t_now"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["merchant_id", "product_id", "channel", "bin_id"],
+        set_={
+            "quantity": _LEVELS.c.quantity + sa.bindparam("d_quantity"),
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+
+
+@functools.cache
+def _add_to_total(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(_TOTALS).values(
+        merchant_id=sa.bindparam("k_merchant"),
+        product_id=sa.bindparam("k_product"),
+        channel=sa.bindparam("k_channel"),
+        on_hand=sa.bindparam("d_on_hand"),
+        reserved=0,
+        version=1,
+        updated_at=sa.bindparam("t_now"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["merchant_id", "product_id", "channel"], set_=_TOTAL_CHANGES
+    ).returning(*_TOTAL_RETURNING)
+
+
+def _key_params(key: StockKey) -> dict[str, Any]:
+    return {"k_merchant": key.merchant_id, "k_product": key.product_id, "k_channel": key.channel}
+
+
 def _change_level(session: Session, now: Any, key: StockKey, bin_id: int, delta: int) -> None:
     if delta == 0:
         return
-    where = (
-        StockLevel.merchant_id == key.merchant_id,
-        StockLevel.product_id == key.product_id,
-        StockLevel.channel == key.channel,
-        StockLevel.bin_id == bin_id,
-    )
+    params = {**_key_params(key), "k_bin": bin_id, "d_quantity": delta, "t_now": now}
     if delta < 0:
-        stmt = (
-            sa.update(StockLevel)
-            .where(*where, StockLevel.quantity >= -delta)
-            .values(quantity=StockLevel.quantity + delta, updated_at=now)
-            .returning(StockLevel.quantity)
-        )
-        if session.execute(stmt).scalar_one_or_none() is None:
+        if session.execute(_TAKE_FROM_LEVEL, params).scalar_one_or_none() is None:
             raise InsufficientStock("stock.insufficient_in_bin", bin=str(bin_id), quantity=-delta)
         return
-    insert = dialect_insert(session)
-    stmt = insert(StockLevel).values(
-        merchant_id=key.merchant_id,
-        product_id=key.product_id,
-        channel=key.channel,
-        bin_id=bin_id,
-        quantity=delta,
-        updated_at=now,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["merchant_id", "product_id", "channel", "bin_id"],
-        set_={"quantity": StockLevel.quantity + delta, "updated_at": now},
-    )
-    session.execute(stmt)
+    session.execute(_add_to_level(session.get_bind().dialect.name), params)
 
 
 def _change_total(
     session: Session, now: Any, key: StockKey, on_hand: int, reserved: int
 ) -> TotalSnapshot:
-    where = (
-        StockTotal.merchant_id == key.merchant_id,
-        StockTotal.product_id == key.product_id,
-        StockTotal.channel == key.channel,
-    )
-    returning = (StockTotal.on_hand, StockTotal.reserved, StockTotal.version)
-    values = {
-        "on_hand": StockTotal.on_hand + on_hand,
-        "reserved": StockTotal.reserved + reserved,
-        "version": StockTotal.version + 1,
-        "updated_at": now,
-    }
+    params = {**_key_params(key), "d_on_hand": on_hand, "d_reserved": reserved, "t_now": now}
     if on_hand < 0 or reserved != 0:
-        # Guards: on hand never below reserved, reserved never below zero.
-        guard = (StockTotal.on_hand + on_hand) >= (StockTotal.reserved + reserved)
-        stmt = (
-            sa.update(StockTotal)
-            .where(*where, guard, (StockTotal.reserved + reserved) >= 0)
-            .values(**values)
-            .returning(*returning)
-        )
-        row = session.execute(stmt).one_or_none()
+        row = session.execute(_TAKE_FROM_TOTAL, params).one_or_none()
         if row is None:
             raise InsufficientStock("stock.insufficient", quantity=abs(on_hand or reserved))
         return TotalSnapshot(*row)
-    insert = dialect_insert(session)
-    stmt = insert(StockTotal).values(
-        merchant_id=key.merchant_id,
-        product_id=key.product_id,
-        channel=key.channel,
-        on_hand=on_hand,
-        reserved=0,
-        version=1,
-        updated_at=now,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["merchant_id", "product_id", "channel"], set_=values
-    ).returning(*returning)
-    return TotalSnapshot(*session.execute(stmt).one())
+    stmt = _add_to_total(session.get_bind().dialect.name)
+    return TotalSnapshot(*session.execute(stmt, params).one())
 
 
 def book(

@@ -34,9 +34,24 @@ def _unit_aggregate(lock: bool) -> Any:
     return stmt.with_for_update(of=Unit) if lock else stmt
 
 
+# Built once: building and keying a statement costs more Python than running it.
+_UNIT_BY_LPN = {
+    lock: _unit_aggregate(lock).where(Unit.lpn == sa.bindparam("lpn")) for lock in (True, False)
+}
+_UNIT_BY_ID = _unit_aggregate(True).where(Unit.id == sa.bindparam("unit_id"))
+_ORDER = sa.select(ReturnOrder).where(ReturnOrder.id == sa.bindparam("order_id"))
+_ORDER_BY_ID = {False: _ORDER, True: _ORDER.with_for_update()}
+_OPEN_UNITS = sa.select(sa.func.count()).where(
+    Unit.return_order_id == sa.bindparam("order_id"), Unit.state.not_in(TERMINAL_UNIT_STATES)
+)
+_LIVE_UNITS = sa.select(sa.func.count()).where(
+    Unit.return_order_id == sa.bindparam("order_id"), Unit.state != UnitState.VOIDED
+)
+
+
 def get_unit(session: Session, lpn: str, actor: Actor, *, lock: bool = True) -> Unit:
     """The unit with this LPN and its aggregate; NotFound outside the actor's merchant scope."""
-    unit = session.execute(_unit_aggregate(lock).where(Unit.lpn == lpn)).scalar_one_or_none()
+    unit = session.execute(_UNIT_BY_LPN[lock], {"lpn": lpn}).scalar_one_or_none()
     if unit is None or not actor.may_access(unit.merchant_id):
         raise NotFound("unit.not_found", lpn=lpn)
     return unit
@@ -44,16 +59,13 @@ def get_unit(session: Session, lpn: str, actor: Actor, *, lock: bool = True) -> 
 
 def get_unit_by_id(session: Session, unit_id: int) -> Unit | None:
     """A unit by id with its aggregate, locked (no merchant scope: the station's own work item)."""
-    unit: Unit | None = session.execute(
-        _unit_aggregate(True).where(Unit.id == unit_id)
-    ).scalar_one_or_none()
+    unit: Unit | None = session.execute(_UNIT_BY_ID, {"unit_id": unit_id}).scalar_one_or_none()
     return unit
 
 
 def get_order(session: Session, order_id: int, actor: Actor, *, lock: bool = True) -> ReturnOrder:
     """The return order, locked for update; NotFound outside the actor's merchant scope."""
-    stmt = sa.select(ReturnOrder).where(ReturnOrder.id == order_id)
-    order = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+    order = session.execute(_ORDER_BY_ID[lock], {"order_id": order_id}).scalar_one_or_none()
     if order is None or (order.merchant_id is not None and not actor.may_access(order.merchant_id)):
         raise NotFound("order.not_found", order=str(order_id))
     return order
@@ -123,9 +135,9 @@ def transition_order(
 
 def unit_count(session: Session, order_id: int, *, live_only: bool = True) -> int:
     """Units of an order (voided ones excluded unless `live_only` is False)."""
-    stmt = sa.select(sa.func.count()).where(Unit.return_order_id == order_id)
     if live_only:
-        stmt = stmt.where(Unit.state != UnitState.VOIDED)
+        return int(session.execute(_LIVE_UNITS, {"order_id": order_id}).scalar_one())
+    stmt = sa.select(sa.func.count()).where(Unit.return_order_id == order_id)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -133,11 +145,7 @@ def complete_order_if_done(uow: UnitOfWork, order: ReturnOrder, actor: Actor) ->
     """Complete a received order once every unit is in a terminal state."""
     if order.state is not ReturnOrderState.RECEIVED:
         return False
-    open_units = uow.session.execute(
-        sa.select(sa.func.count()).where(
-            Unit.return_order_id == order.id, Unit.state.not_in(TERMINAL_UNIT_STATES)
-        )
-    ).scalar_one()
+    open_units = uow.session.execute(_OPEN_UNITS, {"order_id": order.id}).scalar_one()
     if open_units:
         return False
     transition_order(uow, order, OrderAction.COMPLETE, actor)

@@ -8,10 +8,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.base import utcnow
-from wms.db.models import AuditEvent, OutboxMessage
+from wms.db.models import AuditEvent, OutboxMessage, OutboxStatus
 from wms.db.session import Database
 from wms.settings import Settings
 
@@ -38,6 +39,8 @@ class Actor:
 
 
 SYSTEM = Actor("system")
+_AUDIT: sa.Table = AuditEvent.__table__  # type: ignore[assignment]
+_OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 class UnitOfWork:
@@ -59,10 +62,14 @@ class UnitOfWork:
         self.settings = settings if settings is not None else db.settings
         self._session: Session | None = None
         self.committed = False
+        # Audit rows are append-only and never read back by the transaction that writes them:
+        # they are kept here and written with one INSERT at commit.
+        self._audit: list[dict[str, Any]] = []
 
     def __enter__(self) -> UnitOfWork:
         self._session = self.db.sessions()
         self.committed = False
+        self._audit = []
         return self
 
     def __exit__(
@@ -89,13 +96,30 @@ class UnitOfWork:
         return self.clock()
 
     def commit(self) -> None:
-        """Commit the transaction."""
+        """Write the pending audit and outbox rows and commit the transaction."""
+        self.write_records()
         self.session.commit()
         self.committed = True
 
     def rollback(self) -> None:
         """Throw away everything done so far and keep the unit of work usable."""
         self.session.rollback()
+        self._audit = []
+
+    def write_records(self) -> None:
+        """Write the audit rows recorded so far (commit does it)."""
+        if self._audit:
+            # Core executemany: one INSERT for all rows, no ORM objects.
+            self.session.execute(_AUDIT.insert(), self._audit)
+            self._audit = []
+
+    def records_mark(self) -> int:
+        """How many audit rows are pending (see `discard_records`)."""
+        return len(self._audit)
+
+    def discard_records(self, mark: int) -> None:
+        """Forget the audit rows recorded after `mark` (those of a refused step)."""
+        del self._audit[mark:]
 
     def audit(
         self,
@@ -108,27 +132,37 @@ class UnitOfWork:
         to_state: str | None = None,
         **payload: Any,
     ) -> None:
-        """Record who did what to which object."""
-        self.session.add(
-            AuditEvent(
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                from_state=from_state,
-                to_state=to_state,
-                operator_id=actor.operator_id,
-                station_id=actor.station_id,
-                actor=actor.name,
-                payload=payload,
-                created_at=self.now(),
-            )
+        """Record who did what to which object (written at commit)."""
+        self._audit.append(
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "operator_id": actor.operator_id,
+                "station_id": actor.station_id,
+                "actor": actor.name,
+                "payload": payload,
+                "created_at": self.now(),
+            }
         )
 
     def outbox(self, topic: str, key: str, payload: dict[str, Any]) -> None:
         """Queue a side effect to be delivered after commit by a worker."""
         now = self.now()
-        self.session.add(
-            OutboxMessage(topic=topic, key=key, payload=payload, created_at=now, available_at=now)
+        # Written at once (the sync coalesces with rows of the same transaction), as Core.
+        self.session.execute(
+            _OUTBOX.insert(),
+            {
+                "topic": topic,
+                "key": key,
+                "payload": payload,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+                "available_at": now,
+            },
         )
 
 

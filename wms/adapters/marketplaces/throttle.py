@@ -1,4 +1,8 @@
-"""Client-side rate limiting: a thread-safe token bucket built from a marketplace's `Limits`."""
+"""The token bucket of the server: thread-safe, on any clock; built from a marketplace's `Limits`.
+
+The client side throttles its requests with it, and the sandboxes run the marketplace's own
+bucket with it on their scaled clock (`wms.sandbox.core.RateBucket`).
+"""
 
 from __future__ import annotations
 
@@ -83,6 +87,12 @@ class TokenBucket:
         with self._lock:
             self._refill()
             self._tokens = min(self._tokens, 0.0) - seconds * self.rate
+
+    def seconds_until_full(self) -> float:
+        """Seconds until the bucket holds its whole capacity again."""
+        with self._lock:
+            self._refill()
+            return max(self.capacity - self._tokens, 0.0) / self.rate
 
     @property
     def tokens(self) -> float:

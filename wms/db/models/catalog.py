@@ -29,7 +29,7 @@ class Product(CreatedAt, Base):
     #: Carries a marking code (Честный ЗНАК / ISMET DataMatrix) that must be scanned per unit.
     marked: Mapped[bool] = mapped_column(default=False)
 
-    merchant: Mapped[Merchant] = relationship(lazy="select")
+    merchant: Mapped[Merchant] = relationship(lazy="select", viewonly=True)
 
     __table_args__ = (sa.UniqueConstraint("merchant_id", "sku"),)
 

@@ -61,7 +61,7 @@ class ReturnOrder(CreatedAt, Base):
     notes: Mapped[str | None] = mapped_column(sa.Text)
 
     #: Many-to-one, loaded with the order by the scan path (see services.units.lock_order).
-    merchant: Mapped[Merchant | None] = relationship(lazy="select")
+    merchant: Mapped[Merchant | None] = relationship(lazy="select", viewonly=True)
 
     __table_args__ = (
         sa.UniqueConstraint("marketplace", "external_id"),
@@ -135,10 +135,10 @@ class Unit(CreatedAt, Base):
 
     # The aggregate a scan works on, loaded in one statement by services.units.lock_unit;
     # assign the relationship (not the id column) so the loaded object never goes stale.
-    product: Mapped[Product] = relationship(lazy="select")
-    merchant: Mapped[Merchant] = relationship(lazy="select")
-    order: Mapped[ReturnOrder] = relationship(lazy="select")
-    bin: Mapped[Bin | None] = relationship(lazy="select")
+    product: Mapped[Product] = relationship(lazy="select", viewonly=True)
+    merchant: Mapped[Merchant] = relationship(lazy="select", viewonly=True)
+    order: Mapped[ReturnOrder] = relationship(lazy="select", viewonly=True)
+    bin: Mapped[Bin | None] = relationship(lazy="select", viewonly=True)
 
     __table_args__ = (
         sa.Index("ix_units_state_since", "state", "state_since"),

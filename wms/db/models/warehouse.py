@@ -43,4 +43,4 @@ class Bin(Base):
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
 
-    zone: Mapped[Zone] = relationship(lazy="select")
+    zone: Mapped[Zone] = relationship(lazy="select", viewonly=True)

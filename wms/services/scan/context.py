@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
 from labels.spec import LabelSpec
 from wms.db.models import Operator, ReturnOrder, StationSession, Unit
 from wms.domain import prompts
 from wms.domain.barcodes import Classified, CodeKind
 from wms.domain.station_session import RECEIPT_STEPS, Input, StationRole, Step
-from wms.domain.units import UnitState
-from wms.services.units import get_order, get_unit_by_id, unit_view
+from wms.services.units import get_order, get_unit_by_id, unit_count, unit_view
 from wms.services.uow import Actor, UnitOfWork
 
 
@@ -169,11 +166,13 @@ class ScanContext:
             self.operator,
             self._order,
             self._unit,
+            self.uow.records_mark(),
         )
 
     def restore(self, snapshot: tuple[Any, ...]) -> None:
         """Undo in-memory changes of a refused step that wrote nothing to the database."""
-        fields, self.operator, self._order, self._unit = snapshot
+        fields, self.operator, self._order, self._unit, records = snapshot
+        self.uow.discard_records(records)
         state = self.state
         state.step, state.return_order_id, state.unit_id, state.data, state.operator_id = fields
         session = self.uow.session
@@ -203,13 +202,7 @@ class ScanContext:
     def order_units(self, order_id: int) -> int:
         """Live units of an order (counted once per scan; call after the scan's changes)."""
         if order_id not in self.unit_counts:
-            self.unit_counts[order_id] = int(
-                self.uow.session.execute(
-                    sa.select(sa.func.count()).where(
-                        Unit.return_order_id == order_id, Unit.state != UnitState.VOIDED
-                    )
-                ).scalar_one()
-            )
+            self.unit_counts[order_id] = unit_count(self.uow.session, order_id)
         return self.unit_counts[order_id]
 
     def next_prompt(self) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from wms.db.base import table_of
 from wms.db.models import FloorException, Operator, ScanEvent, Station, StationSession
 from wms.db.session import writes_in
 from wms.domain import barcodes, prompts
@@ -61,6 +62,24 @@ class ScanRequest:
     lpn: str | None = None
     offline: bool = False
 
+
+_SCAN_EVENTS = table_of(ScanEvent)
+# Statements of every scan are built once (building and keying a statement costs more Python
+# than running it); values travel as parameters.
+# One statement locks the session and looks for the event. On PostgreSQL the look-up sees the
+# database as of the statement's start: a concurrent scan of the same event that commits while
+# we wait for the lock is caught by the unique key when we store ours (`_record`).
+_FIND_EVENT = sa.select(ScanEvent.response).where(
+    ScanEvent.station_id == sa.bindparam("station_id"),
+    ScanEvent.event_id == sa.bindparam("event_id"),
+)
+_STORED = _FIND_EVENT.scalar_subquery()
+_LOCK_SESSION = (
+    sa.select(StationSession, _STORED)
+    .where(StationSession.station_id == sa.bindparam("station_id"))
+    .with_for_update(of=StationSession)
+)
+_INSERT_EVENT = _SCAN_EVENTS.insert()
 
 # Station name, role and language change rarely; reading them per scan is wasted work.
 _stations: TtlCache[StationInfo] = TtlCache(5.0)
@@ -121,7 +140,10 @@ def _run(
     writes = writes_in(uow.session)
     before = ctx.snapshot()
     try:
-        return ctx, HANDLERS[handler](ctx)
+        # No autoflush: the session row changes during the step and would be written before
+        # every query, then again at the end. Steps flush where a query must see their rows.
+        with uow.session.no_autoflush:
+            return ctx, HANDLERS[handler](ctx)
     except DomainError as exc:
         refusal = Reply("error", exc.prompt(), extra={"error_code": exc.code})
     if writes_in(uow.session) == writes:
@@ -148,24 +170,12 @@ def _open(
     uow: UnitOfWork, station: StationInfo, code: barcodes.Classified, req: ScanRequest
 ) -> ScanContext | dict[str, Any]:
     """Lock the station's session; the stored answer when this event was seen before."""
-    stored = (
-        sa.select(ScanEvent.response)
-        .where(ScanEvent.station_id == station.id, ScanEvent.event_id == req.event_id)
-        .scalar_subquery()
-    )
-    # One statement locks the session and looks for the event. On PostgreSQL the look-up sees
-    # the database as of the statement's start: a concurrent scan of the same event that
-    # commits while we wait for the lock is caught by the unique key when we store ours.
-    stmt = (
-        sa.select(StationSession, stored)
-        .where(StationSession.station_id == station.id)
-        .with_for_update(of=StationSession)
-    )
-    row = uow.session.execute(stmt).one_or_none()
+    params = {"station_id": station.id, "event_id": req.event_id}
+    row = uow.session.execute(_LOCK_SESSION, params).one_or_none()
     if row is None:
         uow.session.add(StationSession(station_id=station.id, step=Step.IDLE.value, data={}))
         uow.session.flush()
-        row = uow.session.execute(stmt).one()
+        row = uow.session.execute(_LOCK_SESSION, params).one()
     state, response = row
     if response is not None:
         return dict(response)
@@ -199,8 +209,9 @@ def _touch_station(uow: UnitOfWork, station_id: int) -> None:
     if now - _last_seen.get(key, -LAST_SEEN_EVERY_SECONDS) < LAST_SEEN_EVERY_SECONDS:
         return
     _last_seen[key] = now
+    stations = table_of(Station)
     uow.session.execute(
-        sa.update(Station).where(Station.id == station_id).values(last_seen_at=uow.now())
+        stations.update().where(stations.c.id == station_id).values(last_seen_at=uow.now())
     )
 
 
@@ -209,21 +220,31 @@ def _record(
 ) -> dict[str, Any]:
     """Store the scan with its answer; a concurrent twin that got there first wins."""
     now = uow.now()
-    uow.session.add(
-        ScanEvent(
-            station_id=ctx.station.id,
-            event_id=req.event_id,
-            code=req.code,
-            symbology=req.symbology,
-            kind=ctx.code.kind.value,
-            scanned_at=req.scanned_at,
-            received_at=now,
-            operator_id=ctx.operator.id if ctx.operator else None,
-            offline=req.offline,
-            result=reply.result,
-            response=response,
-        )
-    )
+    # A plain INSERT: the scan event is never read back in this transaction, so it needs no
+    # place in the ORM's unit of work.
+    event = {
+        "station_id": ctx.station.id,
+        "event_id": req.event_id,
+        "code": req.code,
+        "symbology": req.symbology,
+        "kind": ctx.code.kind.value,
+        "scanned_at": req.scanned_at,
+        "received_at": now,
+        "operator_id": ctx.operator.id if ctx.operator else None,
+        "offline": req.offline,
+        "result": reply.result,
+        "response": response,
+    }
+    try:
+        uow.session.execute(_INSERT_EVENT, event)
+    except IntegrityError:
+        uow.rollback()
+        stored = uow.session.execute(
+            _FIND_EVENT, {"station_id": ctx.station.id, "event_id": req.event_id}
+        ).scalar_one_or_none()
+        if stored is None:
+            raise
+        return dict(stored)
     kind = None
     if reply.result == "error" and req.offline:
         kind = "replay_failed"
@@ -240,17 +261,5 @@ def _record(
                 created_at=now,
             )
         )
-    try:
-        uow.session.flush()
-    except IntegrityError:
-        uow.rollback()
-        stored = uow.session.execute(
-            sa.select(ScanEvent.response).where(
-                ScanEvent.station_id == ctx.station.id, ScanEvent.event_id == req.event_id
-            )
-        ).scalar_one_or_none()
-        if stored is None:
-            raise
-        return dict(stored)
     _touch_station(uow, ctx.station.id)
     return response

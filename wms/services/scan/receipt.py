@@ -23,6 +23,8 @@ def on_order_code(ctx: ScanContext) -> Reply:
     marketplace = Marketplace(ctx.code.marketplace) if ctx.code.marketplace else None
     order, announced = receiving.start_receipt(ctx.uow, ctx.actor, ctx.code.value, marketplace)
     ctx.set_step(Step.RECEIVING, order=order)
+    if not announced:
+        ctx.unit_counts[order.id] = 0  # opened just now
     if announced:
         return ok("receipt.opened", number=order.number, code=order.order_code)
     return attention("receipt.unannounced", code=order.order_code, number=order.number)
@@ -34,6 +36,7 @@ def on_blind(ctx: ScanContext) -> Reply:
         return busy
     order = receiving.open_blind(ctx.uow, ctx.actor)
     ctx.set_step(Step.RECEIVING, order=order)
+    ctx.unit_counts[order.id] = 0  # opened just now
     return ok("receipt.blind_opened", number=order.number)
 
 
