@@ -33,7 +33,8 @@ import sqlalchemy as sa  # noqa: E402
 ADMIN_URL = os.environ.get(
     "WMS_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-DB_NAME = "wms_bench_dashboard"
+# WMS_BENCH_DASHBOARD_DB names the database (so parallel checkouts do not share one).
+DB_NAME = os.environ.get("WMS_BENCH_DASHBOARD_DB", "wms_bench_dashboard")
 MERCHANTS, PRODUCTS = 20, 2000
 SQL_DIR = Path(__file__).resolve().parent / "dashboard_data.sql"
 
