@@ -16,6 +16,7 @@ from wms.db.base import utcnow
 from wms.domain import kpi
 from wms.domain.returns import ReturnReason
 from wms.domain.units import UnitState
+from wms.services.watchdog import open_alarms
 from wms.web.auth import current, protect
 from wms.web.context import wms
 from wms.web.ui import ANY_USER, STAFF, bp, cache, params
@@ -225,19 +226,34 @@ def _reason_figures(period: Period, rf: q.ReasonFilter) -> dict[str, Any]:
 @bp.route("/sync")
 @protect(STAFF)
 def sync_health() -> Any:
-    """Marketplace sync: lag of pending changes, parked errors, Kaspi feed fetches, workers."""
+    """Marketplace sync: is it on sale? Accounts and offers (held, pushed, confirmed, read
+    back), lag of pending changes, parked errors, Kaspi feed fetches, workers."""
     now = utcnow()
     with wms().db.reading() as db:
+        accounts = sync.accounts(db)
+        account_id = params.choice("account", [str(a.id) for a in accounts])
+        sku = params.text("sku", 64)
+        cursor = params.integer("after")
+        offers, next_cursor = sync.offers(
+            db, account_id=int(account_id) if account_id else None, sku=sku, cursor=cursor
+        )
         lag = sync.outbox_lag(db, now)
         parked_count, parked = sync.parked(db)
         feeds = sync.kaspi_feeds(db)
         beats = sync.heartbeats(db, now)
+        alarms = open_alarms(db)
     return render_template(
         "ui/sync.html",
+        accounts=accounts,
+        offers=offers,
+        next_cursor=next_cursor,
+        args=request.args,
+        problems=sync.PROBLEMS,
         lag=lag,
         parked_count=parked_count,
         parked=parked,
         feeds=feeds,
         beats=beats,
+        alarms=alarms,
         now=now,
     )
