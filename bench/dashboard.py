@@ -251,7 +251,7 @@ def explain(db: Any) -> None:
 
     period = last_days(utcnow(), 30)
     with db.reading() as s:
-        stay = analytics._stays(s, period, None)  # noqa: SLF001
+        stay = analytics.stay_rows(s, period, None)
         for title, stmt in (
             ("stays by stage", sa.select(stay.c.grp, sa.func.count()).group_by(stay.c.grp)),
         ):

@@ -14,6 +14,13 @@ from wms.db.models.access import (
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
+from wms.db.models.kpi import (
+    KpiCount,
+    KpiDuration,
+    KpiDurationBucket,
+    KpiReasonCount,
+    KpiRolledDay,
+)
 from wms.db.models.merchants import DispositionRule, MarketplaceAccount, Merchant, Offer
 from wms.db.models.ops import (
     AuditEvent,
@@ -36,6 +43,11 @@ __all__ = [
     "Alarm",
     "JobRun",
     "JobState",
+    "KpiCount",
+    "KpiDuration",
+    "KpiDurationBucket",
+    "KpiReasonCount",
+    "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",
     "Bin",
