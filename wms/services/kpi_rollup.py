@@ -171,6 +171,14 @@ def roll_day(uow: UnitOfWork, day: date, now: datetime) -> int:
     span = Span(day_start(day), end)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SET LOCAL jit = off"))
+    # Marking the day first locks its row: two rebuilds of one day (a manual run beside the
+    # scheduled one) wait for each other instead of inserting the same rows twice.
+    values = {"computed_at": now, "through": end}
+    session.execute(
+        dialect_insert(session)(KpiRolledDay)
+        .values(day=day, **values)
+        .on_conflict_do_update(index_elements=["day"], set_=values)
+    )
     for model in (KpiCount, KpiReasonCount, KpiDuration, KpiDurationBucket):
         session.execute(sa.delete(model).where(model.day == day))
     counts = day_counts(session, span)
@@ -213,13 +221,6 @@ def roll_day(uow: UnitOfWork, day: date, now: datetime) -> int:
             sa.insert(KpiDurationBucket),
             [{"metric": m, "day": day, "bucket": b, "n": n} for (m, b), n in buckets.items()],
         )
-    insert = dialect_insert(session)
-    values = {"computed_at": now, "through": end}
-    session.execute(
-        insert(KpiRolledDay)
-        .values(day=day, **values)
-        .on_conflict_do_update(index_elements=["day"], set_=values)
-    )
     return len(rows)
 
 
