@@ -77,8 +77,25 @@ def upgrade() -> None:
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.create_index("ix_units_reintegrated_at", ["reintegrated_at"], unique=False)
 
+    op.create_table(
+        "kpi_reason_dims",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("dim", sa.String(length=16), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "dim", "key", "reason", name=op.f("pk_kpi_reason_dims")),
+    )
+    op.create_index("ix_kpi_reason_dims_dim_day", "kpi_reason_dims", ["dim", "day"], unique=False)
+    op.create_index(
+        "ix_kpi_reason_counts_product_day", "kpi_reason_counts", ["product_id", "day"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_kpi_reason_counts_product_day", table_name="kpi_reason_counts")
+    op.drop_index("ix_kpi_reason_dims_dim_day", table_name="kpi_reason_dims")
+    op.drop_table("kpi_reason_dims")
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.drop_index("ix_units_reintegrated_at")
 

@@ -195,7 +195,7 @@ def test_run_now_from_the_jobs_page(database: Any, settings: Any, app: Any, demo
     real.drain()
     answer = client.post("/jobs/kaspi_feed_watchdog/run", data={"csrf_token": token})
     assert answer.status_code == 303
-    assert "requested" in client.get("/jobs").get_data(as_text=True)
+    assert "запрошено" in client.get("/jobs").get_data(as_text=True)  # "requested"
     assert real.tick() == ["kaspi_feed_watchdog"]
     real.drain()
     real.close()

@@ -28,7 +28,9 @@ from wms.db.models import (
     KpiDuration,
     KpiDurationBucket,
     KpiReasonCount,
+    KpiReasonDim,
     KpiRolledDay,
+    Product,
     ReturnOrder,
     Unit,
 )
@@ -94,7 +96,8 @@ def refresh(db: Database, state: dict[str, Any], now: datetime | None = None) ->
         else:
             since = datetime.fromisoformat(state["watermark"]) - MARGIN
             days = _missing(session, first, today) | _changed(session, since) | {today}
-    for day in sorted(d for d in days if first <= d <= today):
+    # Newest first: the pages' default periods are fast soonest after a first (long) run.
+    for day in sorted((d for d in days if first <= d <= today), reverse=True):
         with UnitOfWork(db, clock=lambda: now) as uow:
             report.durations += roll_day(uow, day, now)
             uow.commit()
@@ -179,7 +182,7 @@ def roll_day(uow: UnitOfWork, day: date, now: datetime) -> int:
         .values(day=day, **values)
         .on_conflict_do_update(index_elements=["day"], set_=values)
     )
-    for model in (KpiCount, KpiReasonCount, KpiDuration, KpiDurationBucket):
+    for model in (KpiCount, KpiReasonCount, KpiReasonDim, KpiDuration, KpiDurationBucket):
         session.execute(sa.delete(model).where(model.day == day))
     counts = day_counts(session, span)
     if counts:
@@ -197,6 +200,15 @@ def roll_day(uow: UnitOfWork, day: date, now: datetime) -> int:
             [
                 {"day": day, "merchant_id": m, "product_id": p, "reason": r, "n": n}
                 for (m, p, r), n in reasons.items()
+            ],
+        )
+    dims = _reason_dims(session, reasons)
+    if dims:
+        session.execute(
+            sa.insert(KpiReasonDim),
+            [
+                {"day": day, "dim": dim, "key": key, "reason": r, "n": n}
+                for (dim, key, r), n in dims.items()
             ],
         )
     durations = _durations(session, span)
@@ -288,6 +300,24 @@ def _reasons(session: Session, span: Span) -> dict[tuple[int, int, str], int]:
     out: dict[tuple[int, int, str], int] = defaultdict(int)
     for m, p, reason, n in rows:
         out[(m, p, reason.value)] += int(n)
+    return out
+
+
+def _reason_dims(
+    session: Session, reasons: dict[tuple[int, int, str], int]
+) -> Counter[tuple[str, str, str]]:
+    """The day's reasons per merchant, per category, and per product (reason "")."""
+    products = {p for _m, p, _r in reasons}
+    category = dict(
+        session.execute(
+            sa.select(Product.id, Product.category).where(Product.id.in_(products))
+        ).all()
+    )
+    out: Counter[tuple[str, str, str]] = Counter()
+    for (m, p, r), n in reasons.items():
+        out[("merchant", str(m), r)] += n
+        out[("category", str(category[p]), r)] += n
+        out[("product", str(p), "")] += n
     return out
 
 

@@ -19,6 +19,7 @@ from wms.db.models.kpi import (
     KpiDuration,
     KpiDurationBucket,
     KpiReasonCount,
+    KpiReasonDim,
     KpiRolledDay,
 )
 from wms.db.models.merchants import DispositionRule, MarketplaceAccount, Merchant, Offer
@@ -47,6 +48,7 @@ __all__ = [
     "KpiDuration",
     "KpiDurationBucket",
     "KpiReasonCount",
+    "KpiReasonDim",
     "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",

@@ -52,7 +52,26 @@ class KpiReasonCount(Base):
     merchant_id: Mapped[int]
     n: Mapped[int]
 
-    __table_args__ = (sa.Index("ix_kpi_reason_counts_merchant_day", "merchant_id", "day"),)
+    __table_args__ = (
+        sa.Index("ix_kpi_reason_counts_merchant_day", "merchant_id", "day"),
+        sa.Index("ix_kpi_reason_counts_product_day", "product_id", "day"),
+    )
+
+
+class KpiReasonDim(Base):
+    """The same units summed coarser for the unfiltered pages: per merchant and reason, per
+    category and reason, per product (reason "")."""
+
+    __tablename__ = "kpi_reason_dims"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    #: merchant | category | product
+    dim: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    reason: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    n: Mapped[int]
+
+    __table_args__ = (sa.Index("ix_kpi_reason_dims_dim_day", "dim", "day"),)
 
 
 class KpiDuration(Base):

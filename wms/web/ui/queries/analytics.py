@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,9 @@ from wms.web.ui.queries.sql import (
 
 TOTAL = "total"
 REINTEGRATION = "reintegration"
+# Stays of periods up to this long are read transition by transition (the rollup's days);
+# longer ones with one window over the units' transitions.
+SHORT_SPAN = timedelta(days=2)
 
 
 def processing_spreads(
@@ -72,37 +75,57 @@ def stay_rows(
     """(grp = the state stayed in, seconds[, merchant_id]): every stay that ended in the period,
     measured from the transition that began it, however long before the period that was."""
     transition = (AuditEvent.entity == "unit", AuditEvent.to_state.is_not(None))
-    before = aliased(AuditEvent)
-    # The transition before each one (what `lag()` would give), found through the unit's index
-    # entry: a day's stays cost a few thousand probes, however long the history behind them.
-    entered_at = (
-        sa.select(sa.func.max(before.created_at))
-        .where(
-            before.entity == "unit",
-            before.entity_id == AuditEvent.entity_id,
-            before.to_state.is_not(None),
-            sa.or_(
-                before.created_at < AuditEvent.created_at,
-                sa.and_(before.created_at == AuditEvent.created_at, before.id < AuditEvent.id),
-            ),
-        )
-        .scalar_subquery()
-    )
+    in_range = (AuditEvent.created_at >= period.start, AuditEvent.created_at < period.end)
     stages = [s.value for s in kpi.STAGE_OF_STATE]
-    events = sa.select(
-        AuditEvent.entity_id,
-        AuditEvent.from_state,
-        AuditEvent.created_at,
-        entered_at.label("entered_at"),
-    ).where(
-        *transition,
-        AuditEvent.created_at >= period.start,
-        AuditEvent.created_at < period.end,
-        AuditEvent.from_state.in_(stages),
-    )
-    if merchant_id is not None:
-        mine = sa.select(Unit.id).where(Unit.merchant_id == merchant_id)
-        events = events.where(AuditEvent.entity_id.in_(mine))
+    mine = sa.select(Unit.id).where(Unit.merchant_id == merchant_id)
+    if period.end - period.start <= SHORT_SPAN:
+        # A day or two: the transition before each one through the unit's index entry.
+        before = aliased(AuditEvent)
+        entered_at = (
+            sa.select(sa.func.max(before.created_at))
+            .where(
+                before.entity == "unit",
+                before.entity_id == AuditEvent.entity_id,
+                before.to_state.is_not(None),
+                sa.or_(
+                    before.created_at < AuditEvent.created_at,
+                    sa.and_(before.created_at == AuditEvent.created_at, before.id < AuditEvent.id),
+                ),
+            )
+            .scalar_subquery()
+        )
+        events = sa.select(
+            AuditEvent.entity_id,
+            AuditEvent.from_state,
+            AuditEvent.created_at,
+            entered_at.label("entered_at"),
+        ).where(*transition, *in_range, AuditEvent.from_state.in_(stages))
+        if merchant_id is not None:
+            events = events.where(AuditEvent.entity_id.in_(mine))
+    else:
+        # Longer periods: the same value as lag() over every transition of the units touched.
+        touched = sa.select(AuditEvent.entity_id).where(*transition, *in_range)
+        if merchant_id is not None:
+            touched = touched.where(AuditEvent.entity_id.in_(mine))
+        lagged = (
+            sa.select(
+                AuditEvent.entity_id,
+                AuditEvent.from_state,
+                AuditEvent.created_at,
+                sa.func.lag(AuditEvent.created_at)
+                .over(
+                    partition_by=AuditEvent.entity_id,
+                    order_by=(AuditEvent.created_at, AuditEvent.id),
+                )
+                .label("entered_at"),
+            )
+            .where(*transition, AuditEvent.created_at < period.end)
+            .where(AuditEvent.entity_id.in_(touched))
+            .subquery()
+        )
+        events = sa.select(lagged).where(
+            lagged.c.created_at >= period.start, lagged.c.from_state.in_(stages)
+        )
     ev = events.subquery()
     stmt = sa.select(
         ev.c.from_state.label("grp"),

@@ -23,6 +23,7 @@ from wms.db.models import (
     KpiDuration,
     KpiDurationBucket,
     KpiReasonCount,
+    KpiReasonDim,
     KpiRolledDay,
     Merchant,
     MerchantOrderCount,
@@ -31,7 +32,7 @@ from wms.db.models import (
 from wms.domain import kpi, rollup
 from wms.domain.returns import Marketplace
 from wms.web.ui.queries import analytics as q
-from wms.web.ui.queries.sql import Period, day_start, scoped
+from wms.web.ui.queries.sql import Period, as_date, day_start, scoped
 
 PERCENTS = (50, 90)
 
@@ -342,6 +343,19 @@ def _reason_rows(session: Session, s: Split, rf: q.ReasonFilter, key: Any) -> An
     return session.execute(stmt.group_by(key, KpiReasonCount.reason)).all()
 
 
+def _unfiltered(rf: q.ReasonFilter) -> bool:
+    return rf.merchant_id is None and not rf.category and not rf.sku
+
+
+def _dim_rows(session: Session, s: Split, dim: str, *, by_day: bool = False) -> Any:
+    key = KpiReasonDim.day if by_day else KpiReasonDim.key
+    return session.execute(
+        sa.select(key, KpiReasonDim.reason, sa.func.sum(KpiReasonDim.n))
+        .where(KpiReasonDim.dim == dim, s.days(KpiReasonDim.day))
+        .group_by(key, KpiReasonDim.reason)
+    ).all()
+
+
 def reasons_daily(
     session: Session, period: Period, rf: q.ReasonFilter
 ) -> list[tuple[date, str, int]]:
@@ -350,8 +364,12 @@ def reasons_daily(
     if s is None:
         return q.reasons_daily(session, period, rf)
     totals: Counter[tuple[date, str]] = Counter()
-    for day, reason, n in _reason_rows(session, s, rf, KpiReasonCount.day):
-        totals[(day, reason)] += int(n)
+    if _unfiltered(rf):  # every category's units add up to all units
+        rows = _dim_rows(session, s, "category", by_day=True)
+    else:
+        rows = _reason_rows(session, s, rf, KpiReasonCount.day)
+    for day, reason, n in rows:
+        totals[(as_date(day), reason)] += int(n)
     for span in s.live:
         for day, reason, n in q.reasons_daily(session, span, rf):
             totals[(day, reason)] += n
@@ -369,10 +387,45 @@ def reasons_by(
         dimension
     ]
     parts: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, reason, n in _reason_rows(session, s, rf, column):
-        parts[str(key)][reason] += int(n)
+    live: dict[str, Counter[str]] = defaultdict(Counter)
     for span in s.live:
         for key, _n, reasons in q.reasons_by(session, span, rf, dimension, limit=10**9):
-            parts[key].update(reasons)
+            live[key].update(reasons)
+    if _unfiltered(rf) and dimension == "sku":  # the top by per-product totals, then reasons
+        skus = dict(session.execute(sa.select(Product.id, Product.sku)).all())
+        totals: Counter[str] = Counter()
+        for key, _reason, n in _dim_rows(session, s, "product"):
+            totals[skus[int(key)]] += int(n)
+        for key, reasons in live.items():
+            totals[key] += sum(reasons.values())
+        top = sorted(totals, key=lambda k: (-totals[k], k))[:limit]
+        stored = _sku_reasons(session, s, top)
+        return [
+            (k, totals[k], dict(stored.get(k, Counter()) + live.get(k, Counter()))) for k in top
+        ]
+    if _unfiltered(rf):
+        codes = dict(session.execute(sa.select(Merchant.id, Merchant.code)).all())
+        for key, reason, n in _dim_rows(session, s, dimension):
+            parts[codes[int(key)] if dimension == "merchant" else key][reason] += int(n)
+    else:
+        for key, reason, n in _reason_rows(session, s, rf, column):
+            parts[str(key)][reason] += int(n)
+    for key, reasons in live.items():
+        parts[key].update(reasons)
     ranked = sorted(parts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:limit]
     return [(key, sum(r.values()), dict(r)) for key, r in ranked]
+
+
+def _sku_reasons(session: Session, s: Split, skus: list[str]) -> dict[str, Counter[str]]:
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    if not skus:
+        return out
+    rows = session.execute(
+        sa.select(Product.sku, KpiReasonCount.reason, sa.func.sum(KpiReasonCount.n))
+        .join(Product, Product.id == KpiReasonCount.product_id)
+        .where(Product.sku.in_(skus), s.days(KpiReasonCount.day))
+        .group_by(Product.sku, KpiReasonCount.reason)
+    ).all()
+    for sku, reason, n in rows:
+        out[sku][reason] += int(n)
+    return out
