@@ -38,6 +38,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from wms.web.context import Wms
 
     configure_passwords(settings.security)
+    if settings.metrics.json_logs:
+        from wms import logs
+
+        logs.configure(json_logs=True)
 
     app.extensions["wms"] = Wms(settings, open_database(settings), SecretBox(settings))
     csrf.init_app(app)

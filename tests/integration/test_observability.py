@@ -109,3 +109,25 @@ def test_readyz_says_when_the_database_is_away(settings: Any) -> None:
         assert "wms_database_up 0.0" in metrics
     finally:
         away.extensions["wms"].db.dispose()
+
+
+def test_json_logs_are_one_object_per_line(capsys: Any) -> None:
+    import json
+    import logging
+
+    from wms import logs
+
+    root = logging.getLogger()
+    level = root.level
+    try:
+        logs.configure(json_logs=True)
+        logging.getLogger("wms.jobs.scheduler").warning("job %s failed", "reconcile")
+        line = capsys.readouterr().err.strip().splitlines()[-1]
+        record = json.loads(line)
+        assert record["level"] == "WARNING"
+        assert record["logger"] == "wms.jobs.scheduler"
+        assert record["message"] == "job reconcile failed"
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "wms_handler", False)]:
+            root.removeHandler(handler)
+        root.setLevel(level)
