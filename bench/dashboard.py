@@ -107,7 +107,7 @@ def roll_up(settings: Any, *, fresh: bool) -> float:
     with db.reading() as s:
         rolled = s.execute(sa.text("SELECT count(*) FROM kpi_rolled_days")).scalar_one()
     if rolled and not fresh:  # catch up like an incremental run
-        state = {"full_at": now.isoformat(), "watermark": now.isoformat()}
+        state = {"watermark": now.isoformat()}
     started = time.perf_counter()
     report = kpi_rollup.refresh(db, state, now)
     elapsed = round(time.perf_counter() - started, 1)
