@@ -94,8 +94,17 @@ def test_two_workers_share_the_periods_and_survive_a_kill(
     workers[victim].kill()
     workers[victim].wait(timeout=10)
     survivor = "B" if victim == "A" else "A"
-    # The survivor takes over after the lease (1.5 s) and needs 3 s: wait for the period to end.
-    time.sleep(9)
+    # The survivor takes over after the lease (1.5 s) and needs 3 s; a few more periods pass.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with database.reading() as s:
+            done = s.execute(
+                sa.select(sa.func.count()).where(JobRun.job == "test_slow", JobRun.status == "ok")
+            ).scalar_one()
+        if done:
+            break
+        time.sleep(0.2)
+    time.sleep(4)
     assert workers[survivor].poll() is None, (tmp_path / f"{survivor}.log").read_text()[-3000:]
     workers[survivor].send_signal(signal.SIGTERM)
     workers[survivor].wait(timeout=15)
