@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, Response, jsonify
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from wms.db.session import open_database
@@ -38,6 +38,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from wms.web.context import Wms
 
     configure_passwords(settings.security)
+    if settings.metrics.json_logs:
+        from wms import logs
+
+        logs.configure(json_logs=True)
 
     app.extensions["wms"] = Wms(settings, open_database(settings), SecretBox(settings))
     csrf.init_app(app)
@@ -50,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wms.web import api, feeds, station_page, ui
+    from wms.web import api, feeds, ops, station_page, ui
     from wms.web.auth import PUBLIC, protect
 
     # The API authenticates with bearer tokens; session-cookie callers are CSRF-checked in auth.
@@ -60,10 +64,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(station_page.bp)
     app.register_blueprint(feeds.bp)
 
-    def healthz() -> Response:
-        return jsonify(status="ok")
-
-    healthz.wms_access = PUBLIC  # type: ignore[attr-defined]
-    app.add_url_rule("/healthz", view_func=healthz)
+    ops.install(app)  # /healthz, /readyz, /metrics and request counting
     # Static files are public by nature; declaring it keeps "every route has a rule" true.
     app.view_functions["static"] = protect(PUBLIC)(app.view_functions["static"])

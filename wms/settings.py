@@ -110,6 +110,48 @@ class MarketplacesSettings(_Section):
     ozon: MarketplaceEndpoint = MarketplaceEndpoint(base_url="http://127.0.0.1:8103")
 
 
+class JobsSettings(_Section):
+    """The worker's scheduler (issue 12): how often it looks, leases, retries, job overrides."""
+
+    # Seconds between the scheduler's looks at the jobs table (also how soon "run now" starts).
+    tick_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A running job's lease; renewed while the job runs, taken over by another worker once it
+    # expires (the holder died). Jobs run at least once, complete once per period.
+    lease_seconds: float = Field(default=120, gt=0)
+    retry_base_seconds: float = Field(default=30, gt=0)
+    retry_max_seconds: float = Field(default=1800, gt=0)
+    # Jobs run at once per worker process.
+    threads: int = Field(default=4, ge=1, le=32)
+    # Schedules per job name: "every 10m", "every 2h", a cron expression ("30 2 * * *", in the
+    # warehouse's time zone) or "off". Jobs not named keep their default (`wms jobs list`).
+    schedule: dict[str, str] = Field(default_factory=dict)
+    # Extra modules whose `JOBS` list adds site-specific jobs.
+    modules: list[str] = Field(default_factory=list)
+    # Kaspi has not fetched an account's price list for this long → alarm and merchant webhook.
+    kaspi_feed_stale_hours: float = Field(default=2, gt=0)
+
+
+class RetentionSettings(_Section):
+    """How long the retention job keeps what only matters for a while."""
+
+    # Scan answers (the full reply a station got) older than this keep only result and prompt.
+    scan_answer_days: int = Field(default=90, ge=1)
+    # Resolved floor exceptions older than this are deleted.
+    closed_exception_days: int = Field(default=365, ge=1)
+    # Delivered outbox rows and job run records older than this are deleted.
+    delivered_outbox_days: int = Field(default=30, ge=1)
+    job_run_days: int = Field(default=30, ge=1)
+
+
+class MetricsSettings(_Section):
+    """`/metrics` (Prometheus) and logging."""
+
+    # Bearer token Prometheus sends; empty = /metrics answers only direct loopback requests.
+    token: str = ""
+    # Log lines as JSON objects (one per line) instead of text.
+    json_logs: bool = False
+
+
 class Settings(_Section):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -120,6 +162,9 @@ class Settings(_Section):
     security: SecuritySettings = SecuritySettings()
     sync: SyncSettings = SyncSettings()
     marketplaces: MarketplacesSettings = MarketplacesSettings()
+    jobs: JobsSettings = JobsSettings()
+    retention: RetentionSettings = RetentionSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:
         """Return a copy with some keys replaced, e.g. `database={"url": ...}` (used by tests)."""

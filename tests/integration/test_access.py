@@ -14,7 +14,9 @@ from wms.web.auth import Access
 # Routes anyone may call, and why.
 PUBLIC_ENDPOINTS = {
     "static": "CSS, JS and images of the pages",
-    "healthz": "load balancer health check, no data",
+    "ops.healthz": "load balancer health check, no data",
+    "ops.readyz": "readiness check: database reachable, migrations at head; no data",
+    "ops.metrics_view": "Prometheus; bearer token or direct loopback only (checked inside)",
     "ui.login": "the login form itself",
     "station_page.login": "the browser station's token form itself",
     "api.openapi_json": "the API description, no data",

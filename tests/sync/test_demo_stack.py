@@ -11,6 +11,7 @@ import pytest
 
 from tests.support import free_port
 from tests.sync.conftest import seed_demo
+from wms.db.models import JobState
 from wms.jobs import demo_stack
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -42,6 +43,15 @@ def test_the_demo_stack_syncs_the_demo(database: Any, settings: Any) -> None:
         feeds = [m["feed_url"] for m in kaspi["merchants"].values()]
         assert len(feeds) == 2
         assert all(url.startswith("http://127.0.0.1:9/feeds/kaspi/kf_demo_") for url in feeds)
+        # The real worker runs the scheduled jobs too: the returns import ran at start-up.
+        while time.monotonic() < deadline:
+            with database.reading() as session:
+                row = session.get(JobState, "returns_import")
+                if row is not None and row.last_status is not None:
+                    break
+            time.sleep(0.1)
+        assert row is not None
+        assert row.last_status == "ok", row.last_error
     finally:
         stack.stop()
-    assert any("sync worker running" in line for line in said)
+    assert any("worker running: stock sync and scheduled jobs" in line for line in said)

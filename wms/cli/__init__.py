@@ -24,6 +24,8 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "labels": ("wms.cli.labels", "labels_group", "Render labels and the command sheet."),
     "sandbox": ("wms.cli.sandbox", "sandbox_cmd", "Run a marketplace sandbox."),
     "sync": ("wms.cli.sync", "sync_group", "Stock sync worker, reconciliation, status."),
+    "worker": ("wms.cli.jobs", "worker_cmd", "Run the stock sync and every scheduled job."),
+    "jobs": ("wms.cli.jobs", "jobs_group", "Scheduled jobs: list, run one now."),
     "account": ("wms.cli.accounts", "account_group", "Marketplace accounts, feed URL, webhooks."),
     "offers": ("wms.cli.offers", "offers_group", "Import and list marketplace offers."),
     "returns": ("wms.cli.returns", "returns_group", "Import returns announced by marketplaces."),

@@ -1,23 +1,22 @@
-"""`wms serve --with-sandboxes`: the three sandboxes seeded from the database, plus a sync worker.
+"""`wms serve --with-sandboxes`: the three sandboxes seeded from the database, plus the worker.
 
 So `make run` shows the whole loop on one machine: a putaway reaches the Wildberries and Ozon
-sandboxes within a second, and the Kaspi sandbox pulls the demo price list every minute.
+sandboxes within a second, the Kaspi sandbox pulls the demo price list every minute, and the
+scheduled jobs (returns import, default decisions, rollups …) run as `wms worker` runs them.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from wms.db.session import Database
-from wms.jobs.sync_worker import SyncWorker
+from wms.jobs.worker import Worker
 from wms.sandbox import kaspi, ozon, wildberries
 from wms.sandbox.server import SandboxHandle
 from wms.services.crypto import SecretBox
-from wms.services.returns_import import import_returns
 from wms.services.sync.demo import sandbox_seeds
 from wms.settings import Settings
 
@@ -30,17 +29,12 @@ class DemoStack:
     """What was started; `stop()` ends it all."""
 
     sandboxes: list[SandboxHandle] = field(default_factory=list)
-    worker: SyncWorker | None = None
-    thread: threading.Thread | None = None
-    stopping: threading.Event = field(default_factory=threading.Event)
+    worker: Worker | None = None
 
     def stop(self) -> None:
         """Stop the worker, then the sandboxes."""
-        self.stopping.set()
-        if self.thread is not None:
-            self.thread.join(timeout=30)
         if self.worker is not None:
-            self.worker.close()
+            self.worker.stop(timeout=30)
         for handle in self.sandboxes:
             handle.stop()
 
@@ -87,21 +81,7 @@ def start(
             continue
         stack.sandboxes.append(handle)
         announce(f"{name} sandbox on {handle.url}")
-    box = SecretBox(settings)
-    stack.worker = SyncWorker(db, settings, box, name="sync:serve")
-    stack.thread = threading.Thread(
-        target=_work, args=(stack, db, settings, box), name="sync-worker", daemon=True
-    )
-    stack.thread.start()
-    announce("sync worker running (heartbeat sync:serve)")
+    stack.worker = Worker(db, settings, SecretBox(settings), name="serve")
+    stack.worker.start()
+    announce("worker running: stock sync and scheduled jobs (`wms jobs list`)")
     return stack
-
-
-def _work(stack: DemoStack, db: Database, settings: Settings, box: SecretBox) -> None:
-    try:
-        reports = import_returns(db, settings, box)
-        log.info("returns import: %s", ", ".join(f"{r.account} +{r.created}" for r in reports))
-    except Exception:
-        log.exception("returns import at start-up failed")
-    assert stack.worker is not None
-    stack.worker.run(stack.stopping)

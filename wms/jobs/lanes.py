@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from wms import metrics
 from wms.adapters.marketplaces.base import (
     AccountError,
     ItemResult,
@@ -121,6 +123,7 @@ class AccountLane:
         client: httpx.Client,
     ) -> None:
         self.account_id = account.id
+        self.marketplace = account.marketplace.value
         self.label = f"{account.marketplace.value} account {account.id} ({account.name})"
         self.fingerprint = fingerprint(account)
         self.settings = settings
@@ -171,7 +174,10 @@ class AccountLane:
                 self._write(db, worker, _Record(release=_leased(rest, held)))
                 return outcomes + [Outcome(i, Status.BUSY) for i in rest]
             try:
+                sent = time.monotonic()
                 got, record = self._batch(batch, held)
+                outcomes_by = Counter(o.status.value for o in got)
+                metrics.push_made(self.marketplace, time.monotonic() - sent, dict(outcomes_by))
             except AccountError as exc:
                 rest = _flatten(batches[index:])
                 self._write(db, worker, _Record(release=_leased(rest, held)))

@@ -43,6 +43,7 @@ from wms.services.scan import ScanRequest, handle_scan
 from wms.services.uow import Actor
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
+from wms.web.ops import scan_metrics
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -221,7 +222,8 @@ def scan() -> Any:
         symbology=None,  # keyboard wedges send no AIM identifier
         scanned_at=datetime.now(UTC),
     )
-    response = run(handle_scan, principal.station_id, req)
+    with scan_metrics(principal) as response:
+        response.update(run(handle_scan, principal.station_id, req))
     return jsonify(_answer(response, body.event_id, principal.language))
 
 

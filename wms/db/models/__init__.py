@@ -13,6 +13,15 @@ from wms.db.models.access import (
 )
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
+from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
+from wms.db.models.kpi import (
+    KpiCount,
+    KpiDuration,
+    KpiDurationBucket,
+    KpiReasonCount,
+    KpiReasonDim,
+    KpiRolledDay,
+)
 from wms.db.models.merchants import DispositionRule, MarketplaceAccount, Merchant, Offer
 from wms.db.models.ops import (
     AuditEvent,
@@ -31,6 +40,17 @@ from wms.db.models.sync import SyncAccount
 from wms.db.models.warehouse import Bin, Warehouse, Zone
 
 __all__ = [
+    "AccountCheck",
+    "Alarm",
+    "JobRun",
+    "JobState",
+    "KpiCount",
+    "KpiDuration",
+    "KpiDurationBucket",
+    "KpiReasonCount",
+    "KpiReasonDim",
+    "KpiRolledDay",
+    "OfferCheck",
     "AuditEvent",
     "Bin",
     "Counter",

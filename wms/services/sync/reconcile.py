@@ -65,6 +65,8 @@ class AccountCheck:
     in_flight: int = 0
     drift: list[Drift] = field(default_factory=list)
     error: str | None = None
+    #: offer id → (marketplace quantity, WMS quantity as capped, in flight): every line read.
+    seen: dict[int, tuple[int, int, bool]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -139,6 +141,7 @@ def _check(
         check.checked += 1
         there = found.get(line.key, 0)
         expected = capped(line.wms, limits)
+        check.seen[line.offer_id] = (there, expected, line.in_flight)
         if line.in_flight:
             check.in_flight += 1
         elif there != expected:

@@ -15,6 +15,7 @@ from wms.web.api import schemas as s
 from wms.web.api.routing import endpoint
 from wms.web.auth import STATION, Access, Principal
 from wms.web.context import run, wms
+from wms.web.ops import scan_metrics
 
 API_VERSION = 1
 STATION_ONLY = Access(frozenset({STATION}))
@@ -41,7 +42,9 @@ def scan(principal: Principal, body: s.ScanIn) -> dict[str, Any]:
         lpn=body.lpn,
         offline=body.offline,
     )
-    return run(handle_scan, principal.station_id, req)
+    with scan_metrics(principal) as answer:
+        answer.update(run(handle_scan, principal.station_id, req))
+    return answer
 
 
 @endpoint(

@@ -105,10 +105,22 @@ def _http_error(exc: HTTPException) -> Any:
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
     floor,
+    jobs,
     pages,
     returns,
     stock,
     units,
 )
 
-__all__ = ["ANY_USER", "STAFF", "analytics", "bp", "floor", "pages", "returns", "stock", "units"]
+__all__ = [
+    "ANY_USER",
+    "STAFF",
+    "analytics",
+    "bp",
+    "floor",
+    "jobs",
+    "pages",
+    "returns",
+    "stock",
+    "units",
+]

@@ -16,13 +16,14 @@ from wms.db.base import utcnow
 from wms.domain import kpi
 from wms.domain.returns import ReturnReason
 from wms.domain.units import UnitState
+from wms.services.watchdog import open_alarms
 from wms.web.auth import current, protect
 from wms.web.context import wms
 from wms.web.ui import ANY_USER, STAFF, bp, cache, params
 from wms.web.ui.exports import csv_download, xlsx_download
 from wms.web.ui.i18n import _, term
 from wms.web.ui.queries import analytics as q
-from wms.web.ui.queries import sync
+from wms.web.ui.queries import rolled, sync
 from wms.web.ui.queries.detail import waiting_count
 from wms.web.ui.queries.sql import Period, today
 
@@ -91,11 +92,11 @@ def _kpi_figures(period: Period, merchant_id: int | None, now: datetime) -> dict
     m = merchant_id
     return _in_parallel(
         {
-            "spreads": lambda db: q.processing_spreads(db, period, m),
-            "resale": lambda db: q.resale_share(db, period, m),
-            "reintegration": lambda db: q.reintegration(db, period, m),
-            "costs": lambda db: q.costs(db, period, m),
-            "quality": lambda db: q.quality_rates(db, today(now), m),
+            "spreads": lambda db: rolled.processing_spreads(db, period, m),
+            "resale": lambda db: rolled.resale_share(db, period, m),
+            "reintegration": lambda db: rolled.reintegration(db, period, m),
+            "costs": lambda db: rolled.costs(db, period, m),
+            "quality": lambda db: rolled.quality_rates(db, today(now), m),
             "losses": lambda db: q.losses(db, period, m, now),
             "buyers": lambda db: q.repeat_buyers(db, period, m),
         }
@@ -210,11 +211,11 @@ def reasons() -> Any:
 def _reason_figures(period: Period, rf: q.ReasonFilter) -> dict[str, Any]:
     out = _in_parallel(
         {
-            "daily": lambda db: q.reasons_daily(db, period, rf),
-            "category": lambda db: q.reasons_by(db, period, rf, "category"),
-            "sku": lambda db: q.reasons_by(db, period, rf, "sku"),
+            "daily": lambda db: rolled.reasons_daily(db, period, rf),
+            "category": lambda db: rolled.reasons_by(db, period, rf, "category"),
+            "sku": lambda db: rolled.reasons_by(db, period, rf, "sku"),
             "merchant": lambda db: (
-                q.reasons_by(db, period, rf, "merchant") if rf.merchant_id is None else []
+                rolled.reasons_by(db, period, rf, "merchant") if rf.merchant_id is None else []
             ),
         }
     )
@@ -225,19 +226,34 @@ def _reason_figures(period: Period, rf: q.ReasonFilter) -> dict[str, Any]:
 @bp.route("/sync")
 @protect(STAFF)
 def sync_health() -> Any:
-    """Marketplace sync: lag of pending changes, parked errors, Kaspi feed fetches, workers."""
+    """Marketplace sync: is it on sale? Accounts and offers (held, pushed, confirmed, read
+    back), lag of pending changes, parked errors, Kaspi feed fetches, workers."""
     now = utcnow()
     with wms().db.reading() as db:
+        accounts = sync.accounts(db)
+        account_id = params.choice("account", [str(a.id) for a in accounts])
+        sku = params.text("sku", 64)
+        cursor = params.integer("after")
+        offers, next_cursor = sync.offers(
+            db, account_id=int(account_id) if account_id else None, sku=sku, cursor=cursor
+        )
         lag = sync.outbox_lag(db, now)
         parked_count, parked = sync.parked(db)
         feeds = sync.kaspi_feeds(db)
         beats = sync.heartbeats(db, now)
+        alarms = open_alarms(db)
     return render_template(
         "ui/sync.html",
+        accounts=accounts,
+        offers=offers,
+        next_cursor=next_cursor,
+        args=request.args,
+        problems=sync.PROBLEMS,
         lag=lag,
         parked_count=parked_count,
         parked=parked,
         feeds=feeds,
         beats=beats,
+        alarms=alarms,
         now=now,
     )

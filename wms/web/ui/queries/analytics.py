@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from wms.db.models import AuditEvent, Merchant, MerchantOrderCount, Product, ReturnOrder, Unit
 from wms.domain import kpi
@@ -35,11 +35,11 @@ from wms.web.ui.queries.sql import (
     spreads,
 )
 
-# A stay that ended in the period is measured from the transition before it; that transition is
-# looked for this far back before the period. Stays that began earlier (a claim the marketplace
-# took more than three weeks over) are left out of the per-stage figures, not of receipt → done.
-STAY_LOOKBACK = timedelta(days=21)
 TOTAL = "total"
+REINTEGRATION = "reintegration"
+# Stays of periods up to this long are read transition by transition (the rollup's days);
+# longer ones with one window over the units' transitions.
+SHORT_SPAN = timedelta(days=2)
 
 
 def processing_spreads(
@@ -47,53 +47,105 @@ def processing_spreads(
 ) -> dict[str, kpi.Spread]:
     """p50/p90 seconds per stage (stays that ended in the period) and receipt → terminal."""
     out: dict[str, kpi.Spread] = {}
-    stay = _stays(session, period, merchant_id)
-    for state, spread in spreads(session, stay).items():
+    for state, spread in spreads(session, stay_rows(session, period, merchant_id)).items():
         stage = kpi.stage_of(state)
         if stage is not None:
             out[stage.value] = spread
-    total = (
+    out.update(spreads(session, total_rows(session, period, merchant_id)))
+    return out
+
+
+def total_rows(session: Session, period: Period, merchant_id: int | None) -> sa.Subquery:
+    """(grp "total", seconds, merchant_id): receipt → terminal of units done in the period."""
+    return (
         sa.select(
             sa.literal(TOTAL).label("grp"),
             seconds_between(session, Unit.received_at, Unit.terminal_at).label("seconds"),
+            Unit.merchant_id,
         )
         .where(in_period(Unit.terminal_at, period), Unit.state != UnitState.VOIDED)
         .where(scoped(Unit.merchant_id, merchant_id))
         .subquery()
     )
-    out.update(spreads(session, total))
-    return out
 
 
-def _stays(session: Session, period: Period, merchant_id: int | None) -> sa.Subquery:
-    events = sa.select(
-        AuditEvent.entity_id,
-        AuditEvent.from_state,
-        AuditEvent.created_at,
-        sa.func.lag(AuditEvent.created_at)
-        .over(partition_by=AuditEvent.entity_id, order_by=(AuditEvent.created_at, AuditEvent.id))
-        .label("entered_at"),
-    ).where(
-        AuditEvent.entity == "unit",
-        AuditEvent.to_state.is_not(None),
-        AuditEvent.created_at >= period.start - STAY_LOOKBACK,
-        AuditEvent.created_at < period.end,
-    )
-    if merchant_id is not None:
-        mine = sa.select(Unit.id).where(Unit.merchant_id == merchant_id)
-        events = events.where(AuditEvent.entity_id.in_(mine))
-    ev = events.subquery()
+def stay_rows(
+    session: Session, period: Period, merchant_id: int | None, *, with_merchant: bool = False
+) -> sa.Subquery:
+    """(grp = the state stayed in, seconds[, merchant_id]): every stay that ended in the period,
+    measured from the transition that began it, however long before the period that was."""
+    transition = (AuditEvent.entity == "unit", AuditEvent.to_state.is_not(None))
+    in_range = (AuditEvent.created_at >= period.start, AuditEvent.created_at < period.end)
     stages = [s.value for s in kpi.STAGE_OF_STATE]
+    mine = sa.select(Unit.id).where(Unit.merchant_id == merchant_id)
+    if period.end - period.start <= SHORT_SPAN:
+        # A day or two: the transition before each one through the unit's index entry.
+        before = aliased(AuditEvent)
+        entered_at = (
+            sa.select(sa.func.max(before.created_at))
+            .where(
+                before.entity == "unit",
+                before.entity_id == AuditEvent.entity_id,
+                before.to_state.is_not(None),
+                sa.or_(
+                    before.created_at < AuditEvent.created_at,
+                    sa.and_(before.created_at == AuditEvent.created_at, before.id < AuditEvent.id),
+                ),
+            )
+            .scalar_subquery()
+        )
+        events = sa.select(
+            AuditEvent.entity_id,
+            AuditEvent.from_state,
+            AuditEvent.created_at,
+            entered_at.label("entered_at"),
+        ).where(*transition, *in_range, AuditEvent.from_state.in_(stages))
+        if merchant_id is not None:
+            events = events.where(AuditEvent.entity_id.in_(mine))
+    else:
+        # Longer periods: the same value as lag() over every transition of the units touched.
+        touched = sa.select(AuditEvent.entity_id).where(*transition, *in_range)
+        if merchant_id is not None:
+            touched = touched.where(AuditEvent.entity_id.in_(mine))
+        lagged = (
+            sa.select(
+                AuditEvent.entity_id,
+                AuditEvent.from_state,
+                AuditEvent.created_at,
+                sa.func.lag(AuditEvent.created_at)
+                .over(
+                    partition_by=AuditEvent.entity_id,
+                    order_by=(AuditEvent.created_at, AuditEvent.id),
+                )
+                .label("entered_at"),
+            )
+            .where(*transition, AuditEvent.created_at < period.end)
+            .where(AuditEvent.entity_id.in_(touched))
+            .subquery()
+        )
+        events = sa.select(lagged).where(
+            lagged.c.created_at >= period.start, lagged.c.from_state.in_(stages)
+        )
+    ev = events.subquery()
+    stmt = sa.select(
+        ev.c.from_state.label("grp"),
+        seconds_between(session, ev.c.entered_at, ev.c.created_at).label("seconds"),
+    ).where(ev.c.entered_at.is_not(None))
+    if with_merchant:
+        stmt = stmt.add_columns(Unit.merchant_id).join(Unit, Unit.id == ev.c.entity_id)
+    return stmt.subquery()
+
+
+def reintegration_rows(session: Session, period: Period, merchant_id: int | None) -> sa.Subquery:
+    """(grp, seconds, merchant_id): putaway → confirmed, units put away in the period."""
     return (
         sa.select(
-            ev.c.from_state.label("grp"),
-            seconds_between(session, ev.c.entered_at, ev.c.created_at).label("seconds"),
+            sa.literal(REINTEGRATION).label("grp"),
+            seconds_between(session, Unit.putaway_at, Unit.reintegrated_at).label("seconds"),
+            Unit.merchant_id,
         )
-        .where(
-            ev.c.created_at >= period.start,
-            ev.c.entered_at.is_not(None),
-            ev.c.from_state.in_(stages),
-        )
+        .where(in_period(Unit.putaway_at, period), scoped(Unit.merchant_id, merchant_id))
+        .where(Unit.reintegrated_at.is_not(None))
         .subquery()
     )
 
@@ -130,15 +182,8 @@ def reintegration(session: Session, period: Period, merchant_id: int | None) -> 
     put_away, confirmed = session.execute(
         sa.select(sa.func.count(), sa.func.count(Unit.reintegrated_at)).where(base)
     ).one()
-    sub = (
-        sa.select(
-            sa.literal("all").label("grp"),
-            seconds_between(session, Unit.putaway_at, Unit.reintegrated_at).label("seconds"),
-        )
-        .where(base, Unit.reintegrated_at.is_not(None))
-        .subquery()
-    )
-    spread = spreads(session, sub).get("all", kpi.Spread(0, None, None))
+    sub = reintegration_rows(session, period, merchant_id)
+    spread = spreads(session, sub).get(REINTEGRATION, kpi.Spread(0, None, None))
     return Reintegration(int(put_away), int(confirmed), spread)
 
 

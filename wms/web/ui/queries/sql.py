@@ -85,8 +85,10 @@ def spreads(
     """Nearest-rank p50/p90 of `subquery.c.seconds` per `subquery.c.grp`, computed in SQL."""
     grp, secs = subquery.c.grp, subquery.c.seconds
     if is_postgres(session):
-        # Sorting a month of transitions needs more than the default 4 MB to stay in memory.
+        # Sorting a month of transitions needs more than the default 4 MB to stay in memory;
+        # compiling the plan (JIT) costs more than these sub-second queries gain from it.
         session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        session.execute(sa.text("SET LOCAL jit = off"))
         # percentile_disc is the nearest-rank definition of wms.domain.kpi.percentile.
         cols = [sa.func.percentile_disc(p / 100).within_group(secs) for p in percents]
         rows = session.execute(sa.select(grp, sa.func.count(), *cols).group_by(grp)).all()
