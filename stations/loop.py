@@ -365,6 +365,7 @@ class Station:
                 progressed = False
             if progressed:
                 delay = REPLAY_BACKOFF[0]
+                self._clip_wake.set()  # a clip may have waited for this scan to reach the server
                 continue
             # Idle or offline: wait for a new scan, the heartbeat, or the backoff.
             self._wake.wait(delay if self.journal.backlog() else 5.0)
