@@ -273,6 +273,10 @@ class Journal:
                 " (status = 'failed' AND reported = 1))",
                 (cutoff,),
             )
+            # Clips the server has (files already deleted) or that could never be sent.
+            db.execute(
+                "DELETE FROM clips WHERE updated_at < ? AND status IN ('sent', 'lost')", (cutoff,)
+            )
             return cursor.rowcount
 
     def _finish(

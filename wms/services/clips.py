@@ -246,21 +246,31 @@ def attach(
 
 def order_clips(session: Session, actor: Actor, order_id: int) -> list[Clip]:
     """The clips of a return order the actor may see, oldest first."""
-    clips = session.execute(
-        sa.select(Clip).where(Clip.return_order_id == order_id).order_by(Clip.started_at, Clip.id)
-    ).scalars()
-    return [c for c in clips if actor.may_access(c.merchant_id) and _visible(actor, c)]
+    order = session.get(ReturnOrder, order_id)
+    if order is None or not _may_see(actor, order):
+        return []
+    return list(
+        session.execute(
+            sa.select(Clip)
+            .where(Clip.return_order_id == order_id)
+            .order_by(Clip.started_at, Clip.id)
+        ).scalars()
+    )
 
 
-def _visible(actor: Actor, clip: Clip) -> bool:
-    # A clip of a blind return without a merchant yet is for the warehouse only.
-    return clip.merchant_id is not None or actor.merchant_id is None
+def _may_see(actor: Actor, order: ReturnOrder) -> bool:
+    # The order's merchant decides (a blind return gets its merchant at the first product);
+    # a return without a merchant is for warehouse staff only.
+    if order.merchant_id is None:
+        return actor.merchant_id is None
+    return actor.may_access(order.merchant_id)
 
 
 def clip_for(session: Session, actor: Actor, clip_id: int) -> Clip:
     """A clip the actor may see (NotFound otherwise)."""
     clip = session.get(Clip, clip_id)
-    if clip is None or not actor.may_access(clip.merchant_id) or not _visible(actor, clip):
+    order = session.get(ReturnOrder, clip.return_order_id) if clip is not None else None
+    if clip is None or order is None or not _may_see(actor, order):
         raise NotFound("clip.not_found", clip=str(clip_id))
     return clip
 
