@@ -370,7 +370,8 @@ def main() -> None:
                 with Rig(workdir, url, token, TimedClient(url, token), args.camera) as rig:
                     rig.command("CMD:BLIND")
                     filmed = measure(rig, ean, warmup, count)
-                    assert rig.station.camera is not None and rig.station.camera.recording
+                    if rig.station.camera is None or not rig.station.camera.recording:
+                        raise RuntimeError("the camera was not recording the receipt")
             rtt = http_round_trips(url, count)
     p50, p99 = percentile(real, 50), percentile(real, 99)
     echo_p50, echo_p99 = percentile(echo, 50), percentile(echo, 99)
