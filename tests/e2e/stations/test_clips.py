@@ -19,6 +19,7 @@ from tests.e2e.stations.rig import wait_for
 from tests.e2e.stations.site import ROOT, WmsServer, executable, server_env
 from tests.stations.fakes import FakeZebra
 from tests.stations.ptys import Pty, open_pty, point_link
+from tests.support import CHROMIUM, need_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -136,8 +137,36 @@ def test_a_receipt_with_a_camera_puts_its_clip_on_the_return_order(
     check_stored(server)
     # Sent clips leave the station's disk; the journal keeps the record.
     assert not list(station.clip_dir.glob("*.mp4"))
-    answer = server.http.get("/api/v1/stations/me")  # the server is fine and still up
-    assert answer.status_code == 401
+    ((order_id,),) = server.query("SELECT id FROM return_orders WHERE order_code = ?", (ORDER,))
+    # The supervisor and the order's merchant play it on the order page in Chromium.
+    for user, password in (("supervisor", "supervisor-demo"), ("altyn", "altyn-demo-pass")):
+        assert play_in_browser(server, user, password, f"/returns/{order_id}") > 0
+
+
+def play_in_browser(server: WmsServer, user: str, password: str, path: str) -> float:
+    """Log in, open the page, load its video: the duration Chromium reads from the clip."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "/login")
+            page.fill("input[name=login]", user)
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            page.goto(server.url + path)
+            assert "Видео вскрытия" in page.content()
+            page.wait_for_function(
+                "() => document.querySelector('#clips video').readyState >= 1", timeout=20000
+            )
+            return float(page.evaluate("() => document.querySelector('#clips video').duration"))
+        finally:
+            browser.close()
 
 
 def test_with_the_server_down_the_clip_waits_and_is_uploaded_when_it_is_back(
