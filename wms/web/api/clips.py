@@ -92,6 +92,7 @@ def _attach(
     query=ClipQuery,
     response=ClipOut,
     status=201,
+    raw_body=clips.CONTENT_TYPE,
     summary="Upload the video of an opened parcel (body: video/mp4; idempotent by clip id)",
     tag="stations",
 )
