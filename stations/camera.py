@@ -157,6 +157,8 @@ class Camera:
 
     def stop(self) -> None:
         """Finish the running clip (kept and sent later) and end the thread."""
+        if not self._thread.is_alive():
+            return
         self._send("stop")
         self._thread.join(timeout=STOP_TIMEOUT + 5)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -201,3 +202,27 @@ def test_purge_deletes_old_clips_and_their_files_but_keeps_held_ones(
 def _paths(database: Any) -> dict[str, str]:
     with database.reading() as s:
         return dict(s.execute(sa.select(Clip.client_id, Clip.path)).all())
+
+
+def test_the_same_clip_sent_four_times_at_once_is_stored_once(
+    app: Any, station: Any, client: Any, database: Any, settings: Settings, mp4: bytes
+) -> None:
+    receipt, start = open_receipt(station)
+    clip_id = str(uuid.uuid4())
+    barrier = threading.Barrier(4)
+    answers: list[int] = []
+
+    def send() -> None:
+        own = app.test_client()
+        barrier.wait()
+        answers.append(put(own, receipt.token, clip_id, mp4, start).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == [200, 200, 200, 201]
+    assert len(_paths(database)) == 1
+    assert len(list(Path(settings.clips.dir).rglob("*.mp4"))) == 1
+    assert not any((Path(settings.clips.dir) / "tmp").iterdir())

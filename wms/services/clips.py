@@ -218,10 +218,6 @@ def attach(
     duration_ms = mp4_duration_ms(received.path)
     order, operator_id = _order_of(session, actor.station_id, upload)
     relative = Path(str(order.merchant_id or "none"), order.number, f"{upload.client_id}.mp4")
-    final = clip_dir / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    # The file is in place before the row exists, so a row never points at nothing.
-    os.replace(received.path, final)
     clip = Clip(
         client_id=upload.client_id,
         station_id=actor.station_id,
@@ -239,7 +235,12 @@ def attach(
         created_at=uow.now(),
     )
     session.add(clip)
+    # The row first (a concurrent twin fails here, before touching any file), then the file;
+    # both become visible at commit, so a committed row never points at nothing.
     session.flush()
+    final = clip_dir / relative
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(received.path, final)
     uow.audit("return_order", order.id, "clip", actor, clip_id=clip.id, seconds=duration_ms // 1000)
     return clip, True
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import request
 from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 
 from wms.db.models import Clip, ReturnOrder, StationRole
 from wms.domain.errors import Conflict
@@ -128,6 +129,14 @@ def upload_clip(principal: Principal, client_id: str, query: ClipQuery) -> Any:
     )
     try:
         clip, number, created = run(_attach, principal.actor, upload, received, clip_dir)
+    except IntegrityError:
+        # The same clip arrived twice at once and the other request stored it first.
+        found = run(_existing, principal.actor, client_id)
+        if found is None:
+            raise
+        if found[0].sha256 != received.sha256:
+            raise Conflict("clip.conflict", clip=client_id) from None
+        clip, number, created = found[0], found[1], False
     finally:
         received.path.unlink(missing_ok=True)  # moved into place when stored
     return _out(clip, number, created), 201 if created else 200
