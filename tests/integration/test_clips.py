@@ -197,6 +197,17 @@ def test_purge_deletes_old_clips_and_their_files_but_keeps_held_ones(
     listed = CliRunner().invoke(cli, ["clips", "list", "512345678"])
     assert listed.exit_code == 0
     assert hashlib.sha256(mp4).hexdigest() in listed.output
+    # The scheduled job does the same (here run at once, as `wms jobs run` does).
+    with database.sessions() as s, s.begin():
+        s.execute(
+            sa.update(Clip)
+            .where(Clip.client_id == fresh)
+            .values(created_at=datetime.now(UTC) - timedelta(days=181))
+        )
+    job = CliRunner().invoke(cli, ["jobs", "run", "clips_purge"])
+    assert job.exit_code == 0, job.output
+    assert set(_paths(database)) == {held}
+    assert not paths[fresh].exists()
 
 
 def _paths(database: Any) -> dict[str, str]:
