@@ -151,10 +151,6 @@ class Camera:
         """The receipt is closed: finish the clip."""
         self._send("close", at)
 
-    def discard(self) -> None:
-        """The opening scan was refused: stop and throw the clip away."""
-        self._send("discard")
-
     def stop(self) -> None:
         """Finish the running clip (kept and sent later) and end the thread."""
         if not self._thread.is_alive():
@@ -190,8 +186,6 @@ class Camera:
                     self._begin(str(args[0]), str(args[1]), args[2])  # type: ignore[arg-type]
                 elif command == "close":
                     self._finish(args[0])  # type: ignore[arg-type]
-                elif command == "discard":
-                    self._finish(datetime.now(UTC), keep=False)
                 elif command == "stop":
                     self._finish(datetime.now(UTC))
                     return
@@ -222,18 +216,13 @@ class Camera:
         self._current = _Recording(clip_id, order_code, path, text_file, log_file, at, process)
         log.info("recording %s for %s", clip_id, order_code)
 
-    def _finish(self, at: datetime, *, keep: bool = True) -> None:
+    def _finish(self, at: datetime) -> None:
         rec, self._current = self._current, None
         if rec is None:
             return
         code = _stop(rec.process)
         rec.text_file.unlink(missing_ok=True)
         size = rec.path.stat().st_size if rec.path.exists() else 0
-        if not keep:
-            rec.path.unlink(missing_ok=True)
-            rec.log_file.unlink(missing_ok=True)
-            self.clips.settle(rec.clip_id, ClipStatus.LOST, "opening scan refused")
-            return
         if code != 0 or size == 0:
             error = _tail(rec.log_file) or f"ffmpeg exit code {code}"
             self.clips.settle(rec.clip_id, ClipStatus.LOST, error)

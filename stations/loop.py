@@ -198,11 +198,11 @@ class Station:
             return
         entry = self.journal.record(scan.code, scan.symbology, scan.scanned_at)
         self.feedback.update(last_code=scan.code)
-        self._camera_scan(entry)
         try:
             # Offline, the lock is skipped: a replay probe may hold it for a whole timeout.
             if self._online and self._try_live(entry):
                 return
+            self._camera_scan(entry)  # offline the station decides alone
             self._handle_offline(entry)
         finally:
             # Only now may the replayer send it: an offline LPN is in the journal by then.
@@ -234,8 +234,10 @@ class Station:
             return True
         self.journal.mark_sent(entry.event_id, response.to_json())
         self.feedback.present(response, self.journal.backlog())
-        if response.result == "error" and self.camera is not None and self._opens(entry):
-            self.camera.discard()  # no parcel was opened: no video of it
+        # Online, an opening scan the server refused opens nothing (and must not cut the clip of
+        # a receipt still open here).
+        if response.result != "error" or not self._opens(entry):
+            self._camera_scan(entry)
         return True
 
     def _handle_offline(self, entry: JournalEntry) -> None:

@@ -188,3 +188,30 @@ def test_the_camera_section_is_read_from_the_environment() -> None:
     settings = load_station_settings(env={"WMS_CAMERA__SOURCE": TESTSRC, "WMS_CONFIG": ""})
     assert settings.camera.source == TESTSRC
     assert settings.camera.max_minutes == 30
+
+
+def test_online_only_an_accepted_order_code_starts_a_recording(tmp_path: Path) -> None:
+    wms = FakeWms().start()
+    station = make_station(tmp_path, wms)
+    cam = Camera(CameraSection(source=TESTSRC, dir=str(tmp_path / "clips")), station.journal.clips)
+    station.camera = cam
+    try:
+        assert station.connect()
+        station.start()
+        station.handle_scan(scan("OP-0001"))
+        station.handle_scan(scan("FAIL-404"))  # the server refuses this order code
+        assert cam.wait_idle(10)
+        assert not cam.recording
+        station.handle_scan(scan("512345678"))
+        assert cam.wait_idle(10)
+        assert cam.recording
+        station.handle_scan(scan("CMD:CLOSE"))
+        assert cam.wait_idle(20)
+        assert not cam.recording
+        (clip,) = station.journal.clips.entries()
+        assert (clip.order_code, clip.status) == ("512345678", ClipStatus.PENDING)
+    finally:
+        station.stop()
+        station.client.close()
+        station.journal.close()
+        wms.stop()
