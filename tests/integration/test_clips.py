@@ -20,6 +20,7 @@ from tests.integration.dashboard.pages import logged_in
 from tests.integration.test_scan_flows import HEADPHONES
 from wms.db.models import AuditEvent, Clip, ReturnOrder
 from wms.services import clips
+from wms.services.uow import SYSTEM, execute
 from wms.settings import Settings
 
 FFMPEG = "/usr/bin/ffmpeg"
@@ -177,7 +178,11 @@ def test_purge_deletes_old_clips_and_their_files_but_keeps_held_ones(
             .where(Clip.client_id.in_([old, held]))
             .values(created_at=datetime.now(UTC) - timedelta(days=200))
         )
-        s.execute(sa.update(Clip).where(Clip.client_id == held).values(hold=True))
+        order_id = s.execute(sa.select(Clip.return_order_id).limit(1)).scalar_one()
+    # A claim holds the order's clips (all three), then the "old" one is let go.
+    assert execute(database, clips.hold, SYSTEM, order_id) == 3
+    with database.sessions() as s, s.begin():
+        s.execute(sa.update(Clip).where(Clip.client_id == old).values(hold=False))
     paths = {c: Path(settings.clips.dir) / p for c, p in _paths(database).items()}
     monkeypatch.setenv("WMS_DATABASE__URL", settings.database.url)
     monkeypatch.setenv("WMS_CLIPS__DIR", settings.clips.dir)
@@ -202,7 +207,7 @@ def test_purge_deletes_old_clips_and_their_files_but_keeps_held_ones(
         s.execute(
             sa.update(Clip)
             .where(Clip.client_id == fresh)
-            .values(created_at=datetime.now(UTC) - timedelta(days=181))
+            .values(created_at=datetime.now(UTC) - timedelta(days=181), hold=False)
         )
     job = CliRunner().invoke(cli, ["jobs", "run", "clips_purge"])
     assert job.exit_code == 0, job.output

@@ -142,25 +142,25 @@ def mp4_duration_ms(path: Path) -> int:
             for kind, body, box_end in _boxes(fp, 0, end):
                 if kind != b"moov":
                     continue
-                for inner, payload, _ in _boxes(fp, body, box_end):
+                for inner, payload, inner_end in _boxes(fp, body, box_end):
                     if inner == b"mvhd":
-                        return _mvhd_ms(fp, payload)
+                        return _mvhd_ms(fp, payload, inner_end)
         except struct.error:
             raise InvalidInput("clip.unreadable") from None
     # No movie header: the recorder was killed before it finished the file.
     raise InvalidInput("clip.unreadable")
 
 
-def _mvhd_ms(fp: BinaryIO, payload: int) -> int:
+def _mvhd_ms(fp: BinaryIO, payload: int, end: int) -> int:
     fp.seek(payload)
-    version = fp.read(4)[0]
-    if version == 1:
-        _created, _modified, timescale, duration = struct.unpack(">QQIQ", fp.read(28))
-    else:
-        _created, _modified, timescale, duration = struct.unpack(">IIII", fp.read(16))
+    data = fp.read(min(end - payload, 32))
+    layout = ">4xQQIQ" if data[:1] == b"\x01" else ">4xIIII"
+    if len(data) < struct.calcsize(layout):
+        raise InvalidInput("clip.unreadable")
+    _created, _modified, timescale, duration = struct.unpack_from(layout, data)
     if timescale == 0 or duration == 0:
         raise InvalidInput("clip.unreadable")
-    return duration * 1000 // timescale
+    return int(duration * 1000 // timescale)
 
 
 def _order_of(
