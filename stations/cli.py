@@ -56,6 +56,9 @@ def main() -> None:
 @click.option("--language", type=click.Choice(["ru", "en", "kk"]))
 @click.option("--journal", type=click.Path(dir_okay=False), help="SQLite journal path.")
 @click.option("--dpi", type=click.Choice(["203", "300", "600"]))
+@click.option(
+    "--camera", help="Record each opened parcel: /dev/videoN | rtsp://… | lavfi:testsrc (test)."
+)
 @config_option
 def run(
     server: str | None,
@@ -66,6 +69,7 @@ def run(
     language: str | None,
     journal: str | None,
     dpi: str | None,
+    camera: str | None,
     config: Path | None,
 ) -> None:
     """Run the station until Ctrl+C or SIGTERM."""
@@ -80,6 +84,7 @@ def run(
         },
         scanner={"url": scanner},
         printer={"url": printer, "dpi": int(dpi) if dpi else None},
+        camera={"source": camera},
     )
     if not settings.station.token:
         raise click.UsageError("no station token: pass --token or set WMS_STATION__TOKEN")
