@@ -95,7 +95,7 @@ class Station:
             printer=printer or open_printer(settings.printer.url, settings.printer),
             client=client
             or StationClient(s.server_url, s.token, timeout=s.request_timeout_seconds),
-            journal=journal or Journal(s.journal_path),
+            journal=journal or Journal(s.journal_file()),
             view=view or make_view(),
         )
 
@@ -146,7 +146,7 @@ class Station:
             thread.start()
             self._threads.append(thread)
         self.feedback.update(
-            show=True, prompt=self.feedback.say("ready"), queued=self.journal.backlog()
+            show=True, prompt=self.feedback.say("start"), queued=self.journal.backlog()
         )
 
     def run(self) -> None:
@@ -175,6 +175,10 @@ class Station:
 
     def handle_scan(self, scan: Scan) -> None:
         """Journal the scan, then send it live or handle it offline."""
+        if scan.problem is not None:  # refused by the reader: never journalled, but told
+            limit = self.settings.scanner.max_frame_length
+            self._tell("error", self.feedback.say("scan_too_long", limit=limit), "error")
+            return
         if self._dedupe.is_duplicate(scan.code, self._clock()):
             log.info("double read of %r ignored", scan.code)
             return

@@ -96,6 +96,38 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Scan",
         "kk": "Сканерлеңіз",
     },
+    "start": {
+        "ru": "Отсканируйте свой бейдж, чтобы начать",
+        "en": "Scan your badge to start",
+        "kk": "Бастау үшін бейджіңізді сканерлеңіз",
+    },
+    "scan_too_long": {
+        "ru": "Скан слишком длинный (больше {limit} символов) и не принят. "
+        "Сканируйте ещё раз по одному коду",
+        "en": "Scan too long (over {limit} characters), not accepted. Scan one code again",
+        "kk": "Скан тым ұзын ({limit} таңбадан артық), қабылданбады. Бір кодты қайта сканерлеңіз",
+    },
+    # Start-up failures: the station refuses to start rather than lose labels silently.
+    "printer_dir_missing": {
+        "ru": "Папка принтера {path} не существует. Создайте её или исправьте --printer",
+        "en": "Printer folder {path} does not exist. Create it or fix --printer",
+        "kk": "{path} принтер қалтасы жоқ. Оны жасаңыз немесе --printer түзетіңіз",
+    },
+    "printer_dir_unwritable": {
+        "ru": "В папку принтера {path} нельзя писать. Проверьте права доступа",
+        "en": "Printer folder {path} is not writable. Check its permissions",
+        "kk": "{path} принтер қалтасына жазу мүмкін емес. Қол жеткізу құқықтарын тексеріңіз",
+    },
+    "printer_device_missing": {
+        "ru": "Устройство принтера {path} не найдено. Проверьте кабель и --printer",
+        "en": "Printer device {path} not found. Check the cable and --printer",
+        "kk": "{path} принтер құрылғысы табылмады. Кабельді және --printer тексеріңіз",
+    },
+    "journal_in_use": {
+        "ru": "Журнал {path} уже занят другой станцией. Укажите свой --journal",
+        "en": "Journal {path} is already used by another station. Give this one its own --journal",
+        "kk": "{path} журналын басқа станция пайдаланып жатыр. Өз --journal жолын көрсетіңіз",
+    },
 }
 
 

@@ -68,6 +68,7 @@ class LogView:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream if stream is not None else sys.stdout
         self._status: tuple[object, ...] | None = None
+        self._prompt = ""
         self._lock = threading.Lock()
 
     def show(self, screen: Screen, sound: str | None) -> None:
@@ -75,8 +76,10 @@ class LogView:
         # The queue length itself is in the answers; its draining to zero is worth a line.
         status = (screen.online, screen.queued == 0, screen.scanner, screen.printer, screen.notice)
         lines = []
-        if sound is not None:
+        # A new prompt without a sound (the first one at start) is still what the operator reads.
+        if sound is not None or (screen.prompt and screen.prompt != self._prompt):
             lines.append(f"{screen.result:<15} {screen.prompt}")
+            self._prompt = screen.prompt
         if status != self._status:
             state = "online" if screen.online else "OFFLINE"
             lines.append(
