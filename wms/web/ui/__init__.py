@@ -108,6 +108,7 @@ from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     jobs,
     pages,
     returns,
+    stations,
     stock,
     units,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "jobs",
     "pages",
     "returns",
+    "stations",
     "stock",
     "units",
 ]
