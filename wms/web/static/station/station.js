@@ -350,6 +350,7 @@
   keepFocus();
 
   window.addEventListener("online", function () { retryDelay = 500; kick(); });
+  window.StationScan = { submit: submit, startAudio: startAudio };
   if ("serviceWorker" in navigator && body.dataset.swUrl) {
     navigator.serviceWorker.register(body.dataset.swUrl, { scope: body.dataset.swScope })
       .then(function () { body.dataset.sw = "registered"; })
