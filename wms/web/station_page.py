@@ -16,7 +16,6 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -28,7 +27,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
@@ -41,18 +39,15 @@ from labels.pdf import render_pdf
 from labels.spec import LabelSpec, LabelSpecError
 from wms.db.models import Operator, ReturnOrder, ScanEvent, Station, StationSession, Unit
 from wms.domain import prompts
-from wms.domain.commands import COMMAND_PREFIX, COMMANDS
-from wms.domain.station_session import StationRole, Step, valid_commands
+from wms.domain.station_session import StationRole
 from wms.domain.texts import handheld
-from wms.services import receiving, station_login
+from wms.services import station_login
 from wms.services.scan import ScanRequest, handle_scan
-from wms.services.sequences import format_lpn
 from wms.services.uow import Actor
-from wms.web.api.schemas import StationExceptionIn
-from wms.web.api.stations import record_replay_failure
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
 from wms.web.ops import scan_metrics
+from wms.web.station_commands import command_buttons
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +74,14 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 # What the page's journal says by itself while the server is away.
-OFFLINE_TEXTS = ("offline", "offline_unit", "offline_no_lpn", "syncing", "replay_failed")
+OFFLINE_TEXTS = (
+    "offline",
+    "offline_unit",
+    "offline_no_lpn",
+    "syncing",
+    "replay_failed",
+    "login_code_scanned",
+)
 
 KINDS: Mapping[str, Mapping[str, str]] = {
     "unit": {"ru": "Этикетка", "en": "Unit label", "kk": "Затбелгі"},
@@ -253,42 +255,6 @@ def _when(scanned_at: datetime | None) -> datetime:
     return min(scanned_at, now) if scanned_at is not None else now
 
 
-@bp.route("/lpn-block", methods=["POST"])
-@protect_page
-def lpn_block() -> Any:
-    """Reserve LPNs for the page's offline receipt (as `POST /api/v1/stations/lpn-block`)."""
-    principal = _principal()
-    if principal.station_role not in (StationRole.RECEIPT, StationRole.UNIVERSAL):
-        return _error(403, "forbidden", "only receipt stations label units offline")
-    size = wms().settings.warehouse.lpn_block_size
-    block = run(receiving.reserve_lpn_block, principal.actor, size)
-    first, last = block.first_number, block.last_number
-    answer = {"first": format_lpn(first), "last": format_lpn(last), "count": last - first + 1}
-    return jsonify(answer), 201
-
-
-@bp.route("/exceptions", methods=["POST"])
-@protect_page
-def report_exception() -> Any:
-    """A scan the page's journal could not replay: into the supervisors' exceptions queue."""
-    body = StationExceptionIn.model_validate(request.get_json(silent=True))
-    return jsonify(id=run(record_replay_failure, _principal(), body)), 201
-
-
-@bp.route("/sw.js", methods=["GET"])
-@protect(PUBLIC)  # the worker script itself holds nothing secret
-def service_worker() -> Any:
-    """The offline service worker, served under /station so its scope covers the page."""
-    response = send_from_directory(Path(__file__).parent / "static" / "station", "sw.js")
-    response.headers["Service-Worker-Allowed"] = url_for("station_page.page")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
-
-
-def _error(status: int, code: str, message: str) -> Any:
-    return jsonify(error={"code": code, "message": message, "details": {}}), status
-
-
 @bp.route("/labels/<event_id>/<int:index>.pdf", methods=["GET"])
 @protect_page
 def label_pdf(event_id: str, index: int) -> Any:
@@ -340,38 +306,6 @@ def _work(context: Mapping[str, Any]) -> str | None:
     if isinstance(unit, Mapping) and unit.get("lpn"):
         return f"{unit['lpn']} · {unit.get('title') or unit.get('sku') or ''}".rstrip(" ·")
     return None
-
-
-_CAPTIONS = {command.code: command for command in COMMANDS}
-
-
-def command_buttons(
-    context: Mapping[str, Any], role: StationRole, language: str
-) -> list[dict[str, str]]:
-    """Buttons for the commands valid at the next step, captioned in the station's language.
-
-    The scan answer's `context["commands"]` wins when the server sends it; otherwise the list
-    comes from the session table for the step the answer names.
-    """
-    codes = context.get("commands")
-    if not isinstance(codes, list):
-        try:
-            step = Step(str(context.get("step") or Step.IDLE))
-        except ValueError:
-            step = Step.IDLE
-        logged_in = bool(context.get("operator"))
-        codes = [c.code for c in valid_commands(step, role, logged_in=logged_in)]
-    buttons = []
-    for raw in codes:
-        code = str(raw).removeprefix(COMMAND_PREFIX)
-        command = _CAPTIONS.get(code)
-        caption = getattr(command, language) if command else code
-        buttons.append({"code": COMMAND_PREFIX + code, "label": caption, "group": _group(command)})
-    return buttons
-
-
-def _group(command: Any) -> str:
-    return str(command.group) if command is not None else "general"
 
 
 def _answer(
@@ -427,3 +361,7 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             "work": work,
             "prompt": prompt,
         }
+
+
+# The offline journal's endpoints register themselves on `bp`.
+from wms.web import station_offline  # noqa: E402, F401

@@ -16,7 +16,7 @@ from wms.db.models import Station, User
 from wms.domain.station_login import is_login_code
 from wms.domain.station_session import StationRole
 from wms.services import station_login
-from wms.web.station_page import command_buttons
+from wms.web.station_commands import command_buttons
 
 on_sqlite = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 

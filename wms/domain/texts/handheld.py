@@ -54,6 +54,11 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Scan {code} refused by the server: {error}. Sent to the supervisor",
         "{code} сканын сервер қабылдамады: {error}. Супервайзерге жіберілді",
     ),
+    "handheld.login_code_scanned": (
+        "Это штрихкод входа станции: он не отправляется как скан",
+        "This is the station login barcode: it is not sent as a scan",
+        "Бұл станцияның кіру штрихкоды: ол скан ретінде жіберілмейді",
+    ),
     "handheld.camera": ("Сканировать камерой", "Scan with the camera", "Камерамен сканерлеу"),
     "handheld.camera_stop": ("Закрыть камеру", "Close the camera", "Камераны жабу"),
     "handheld.hint": (

@@ -318,7 +318,15 @@
     }).catch(function () { return null; });
   }
 
+  // A station login code is a secret: scanned on the page by mistake, it is not stored or sent.
+  var LOGIN_CODE = /^(SL|sl|ЫД|ыд)\d{26}$/;
+
   function submit(code) {
+    if (LOGIN_CODE.test(code.trim())) {
+      show({ result: "error", sound: "error", prompt: say("login_code_scanned"), warnings: [],
+             labels: [] });
+      return;
+    }
     document.getElementById("last").textContent = code.split(GS).join("<GS>");
     var scan = { event_id: uuid4(), code: code, scanned_at: new Date().toISOString() };
     if (!journal) { body.dataset.journalError = "no journal"; return; }
