@@ -199,3 +199,43 @@ def test_the_servers_command_list_wins_when_the_answer_carries_one() -> None:
     assert "CMD:GRADE-REPAIR" in codes
     assert "CMD:USED" in codes
     assert "CMD:CLOSE" not in codes
+
+
+@on_sqlite
+def test_the_pages_offline_endpoints_reserve_lpns_replay_with_them_and_report_failures(
+    app: Any, demo: dict[str, Any]
+) -> None:
+    client = app.test_client()
+    assert submit_login(client, code_of(app)).status_code == 302
+    csrf = page_csrf(client)
+    headers = {"X-CSRFToken": csrf}
+    block = client.post("/station/lpn-block", json={}, headers=headers)
+    assert block.status_code == 201
+    first = block.get_json()["first"]
+    assert block.get_json()["count"] == app.extensions["wms"].settings.warehouse.lpn_block_size
+    scan(client, csrf, "OP-0001")
+    scan(client, csrf, "512345678")
+    ean = next(s["barcodes"][0] for s in demo["skus"] if s["sku"] == "ALT-HP-01")
+    body = {"event_id": str(uuid.uuid4()), "code": ean, "lpn": first, "offline": True,
+            "scanned_at": "2026-12-03T10:00:00+00:00"}  # fmt: skip
+    replayed = client.post("/station/scan", json=body, headers=headers).get_json()
+    assert replayed["lpn"] == first  # the unit carries the label printed offline
+    again = client.post("/station/scan", json=body, headers=headers).get_json()
+    assert again["lpn"] == first  # answered from the store, applied once
+    with app.extensions["wms"].db.reading() as db:
+        assert (
+            db.execute(sa.text("SELECT count(*) FROM units WHERE lpn = :l"), {"l": first}).scalar()
+            == 1
+        )
+    report = {"event_id": str(uuid.uuid4()), "code": ean, "error": "error", "detail": "refused"}
+    assert client.post("/station/exceptions", json=report, headers=headers).status_code == 201
+    with app.extensions["wms"].db.reading() as db:
+        kinds = db.execute(sa.text("SELECT kind, code FROM floor_exceptions")).all()
+    assert ("replay_failed", ean) in [tuple(k) for k in kinds]
+
+    inspection = app.test_client()
+    assert submit_login(inspection, code_of(app, "inspection-1")).status_code == 302
+    refused = inspection.post(
+        "/station/lpn-block", json={}, headers={"X-CSRFToken": page_csrf(inspection)}
+    )
+    assert refused.status_code == 403
