@@ -357,6 +357,7 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             "commands": command_buttons(context, StationRole(station.role.value), language),
             "station": station.name,
             "role": station.role.value,
+            "role_name": prompts.term(station.role.value)[language],
             "operator": f"{operator.name} · {operator.badge}" if operator else None,
             "work": work,
             "prompt": prompt,

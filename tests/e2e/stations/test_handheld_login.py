@@ -171,6 +171,7 @@ def test_buttons_follow_the_step_and_are_named_in_the_stations_language(
     client = app.test_client()
     assert submit_login(client, code_of(app)).status_code == 302
     page = client.get("/station").get_data(as_text=True)
+    assert "receipt-1 · приёмка" in page  # the role in words, not "receipt"
     assert 'data-code="CMD:LOGOUT"' in page
     assert 'data-code="CMD:CLOSE"' not in page
     csrf = page_csrf(client)
