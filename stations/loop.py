@@ -98,7 +98,7 @@ class Station:
     ) -> Station:
         """Build a station from settings; anything passed in replaces what settings describe."""
         s = settings.station
-        journal = journal or Journal(s.journal_path)
+        journal = journal or Journal(s.journal_file())
         return cls(
             settings,
             scanner=scanner or open_scanner(settings.scanner.url, settings.scanner),
@@ -161,7 +161,7 @@ class Station:
             thread.start()
             self._threads.append(thread)
         self.feedback.update(
-            show=True, prompt=self.feedback.say("ready"), queued=self.journal.backlog()
+            show=True, prompt=self.feedback.say("start"), queued=self.journal.backlog()
         )
 
     def run(self) -> None:
@@ -193,6 +193,10 @@ class Station:
 
     def handle_scan(self, scan: Scan) -> None:
         """Journal the scan, then send it live or handle it offline."""
+        if scan.problem is not None:  # refused by the reader: never journalled, but told
+            limit = self.settings.scanner.max_frame_length
+            self._tell("error", self.feedback.say("scan_too_long", limit=limit), "error")
+            return
         if self._dedupe.is_duplicate(scan.code, self._clock()):
             log.info("double read of %r ignored", scan.code)
             return

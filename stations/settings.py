@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -47,10 +49,18 @@ class StationSection(_Section):
     token: str = ""
     role: Role = Role.RECEIPT
     language: Language = "ru"
-    journal_path: str = "var/station-journal.sqlite"
+    # Empty: one journal per station (its token) under var/, so two stations never share one.
+    journal_path: str = ""
     lpn_low_water: int = Field(default=50, ge=0)
     request_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
     heartbeat_seconds: float = Field(default=5.0, gt=0, le=600)
+
+    def journal_file(self) -> Path:
+        """The journal to use: the configured path, else `var/station-<token digest>.sqlite`."""
+        if self.journal_path:
+            return Path(self.journal_path)
+        digest = hashlib.sha256(self.token.encode()).hexdigest()[:12]
+        return Path("var") / f"station-{digest}.sqlite"
 
 
 class ScannerSection(_Section):

@@ -109,6 +109,7 @@ from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     jobs,
     pages,
     returns,
+    stations,
     stock,
     units,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "jobs",
     "pages",
     "returns",
+    "stations",
     "stock",
     "units",
 ]
