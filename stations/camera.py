@@ -120,7 +120,7 @@ class Camera:
     def __init__(self, settings: CameraSection, clips: ClipJournal) -> None:
         input_args(settings.source)  # refuse an unusable source at start, not at the first parcel
         self.settings = settings
-        self.dir = Path(settings.dir)
+        self.dir = Path(settings.dir or "var/station-clips")
         self.dir.mkdir(parents=True, exist_ok=True)
         _filter_path(self.dir)
         self.clips = clips
@@ -297,7 +297,10 @@ def make_camera(settings: StationSettings, journal: Journal) -> Camera | None:
     """The camera `[camera] source` names, or None when the station records no video."""
     if not settings.camera.source:
         return None
-    return Camera(settings.camera, journal.clips)
+    camera = settings.camera
+    if not camera.dir:
+        camera = camera.model_copy(update={"dir": str(journal.path.with_suffix(".clips"))})
+    return Camera(camera, journal.clips)
 
 
 class ClipUploader:

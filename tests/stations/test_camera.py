@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from stations.camera import Camera, ffmpeg_command, opens_receipt, overlay_text
+from stations.camera import Camera, ffmpeg_command, make_camera, opens_receipt, overlay_text
 from stations.journal import ClipStatus, Journal
 from stations.settings import CameraSection, load_station_settings
 from tests.stations.fake_wms import FakeWms
@@ -215,3 +215,11 @@ def test_online_only_an_accepted_order_code_starts_a_recording(tmp_path: Path) -
         station.client.close()
         station.journal.close()
         wms.stop()
+
+
+def test_clips_wait_beside_the_journal_by_default(tmp_path: Path, journal: Journal) -> None:
+    settings = load_station_settings(env={"WMS_CONFIG": "", "WMS_CAMERA__SOURCE": TESTSRC})
+    cam = make_camera(settings, journal)
+    assert cam is not None
+    assert cam.dir == tmp_path / "journal.clips"
+    assert make_camera(load_station_settings(env={"WMS_CONFIG": ""}), journal) is None
