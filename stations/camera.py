@@ -25,8 +25,9 @@ from stations.client import (
     TooEarly,
     Unauthorized,
 )
+from stations.clip_queue import ClipEntry, ClipJournal, ClipStatus
 from stations.codes import UNIQUE_PREFIXES, is_product_code
-from stations.journal import ClipEntry, ClipJournal, ClipStatus, EventStatus, Journal
+from stations.journal import EventStatus, Journal
 from stations.settings import CameraSection, StationSettings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ CLOSE_COMMANDS = frozenset({"CMD:CLOSE", "CMD:LOGOUT"})
 # Characters that would need two levels of ffmpeg filter escaping in a file path.
 _FILTER_SPECIALS = set("'\\:,;[]=")
 STOP_TIMEOUT = 15.0
+BACKOFF = (0.5, 30.0)  # seconds between upload attempts while they fail
 HEALTH_SECONDS = 1.0
 
 
@@ -310,6 +312,27 @@ class ClipUploader:
         self.clips = clips
         self.client = client
         self.timeout = settings.upload_timeout_seconds
+        self._wake = threading.Event()
+
+    def wake(self) -> None:
+        """Try now: a clip was finished, the server came back, or a scan was replayed."""
+        self._wake.set()
+
+    def run(self, stop: threading.Event, online: Callable[[], bool]) -> None:
+        """Send clips while online until `stop`, backing off after failures (a thread's loop)."""
+        delay = BACKOFF[0]
+        while not stop.is_set():
+            try:
+                progressed = online() and self.send_once()
+            except Exception:  # keep the clip; try again later
+                log.exception("clip upload failed")
+                progressed = False
+            if progressed:
+                delay = BACKOFF[0]
+                continue
+            self._wake.wait(delay if self.clips.backlog() else 5.0)
+            self._wake.clear()
+            delay = min(delay * 2, BACKOFF[1])
 
     def send_once(self) -> bool:
         """Upload the next clip; True if it reached a verdict (stored or refused)."""

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from stations.camera import Camera, ffmpeg_command, make_camera, opens_receipt, overlay_text
-from stations.journal import ClipStatus, Journal
+from stations.clip_queue import ClipStatus
+from stations.journal import Journal
 from stations.settings import CameraSection, load_station_settings
 from tests.stations.fake_wms import FakeWms
 from tests.stations.station_kit import RecordingView, make_station, scan, wait_for
