@@ -19,6 +19,7 @@ LAYOUTS: dict[str, Callable[..., LabelSpec]] = {
     "bin": layouts.bin_label,
     "resale_sticker": layouts.resale_sticker,
     "badge": layouts.badge,
+    "printer": layouts.printer_label,
 }
 
 # Headings of the command sheet, keyed by `wms.domain.commands.CommandGroup` values.

@@ -90,6 +90,7 @@ KINDS: Mapping[str, Mapping[str, str]] = {
     "resale_sticker": {"ru": "Стикер ресейл", "en": "Resale sticker", "kk": "Ресейл стикері"},
     "bin": {"ru": "Ячейка", "en": "Bin label", "kk": "Ұяшық"},
     "badge": {"ru": "Бейдж", "en": "Badge", "kk": "Бейдж"},
+    "printer": {"ru": "Этикетка принтера", "en": "Printer label", "kk": "Принтер затбелгісі"},
 }
 
 
