@@ -13,6 +13,7 @@ from labels.pdf import render_pdf
 from labels.spec import LabelSpec
 from labels.zebra import zpl_payload
 from wms.db.models import Printer, PrintJob, Station
+from wms.db.session import Database
 from wms.domain import printing
 from wms.domain.errors import Conflict, InvalidInput, NotFound
 from wms.domain.printing import JobState, PrinterSetupError
@@ -174,3 +175,10 @@ def enqueue(
     uow.session.add_all(jobs)
     uow.session.flush()  # ids are the queue order
     return jobs
+
+
+def list_printers_state(db: Database, name: str) -> str | None:
+    """One printer's recorded state (tools and tests)."""
+    with db.reading() as session:
+        row = session.execute(sa.select(Printer.state).where(Printer.name == name)).first()
+    return row[0] if row else None
