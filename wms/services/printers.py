@@ -182,3 +182,95 @@ def list_printers_state(db: Database, name: str) -> str | None:
     with db.reading() as session:
         row = session.execute(sa.select(Printer.state).where(Printer.name == name)).first()
     return row[0] if row else None
+
+
+def assign_station(
+    uow: UnitOfWork, actor: Actor, station: Station, printer: Printer | None
+) -> None:
+    """Send a station's labels to a server printer, or (None) back to the station itself."""
+    station.printer_id = printer.id if printer else None
+    uow.audit("station", station.id, "printer", actor, printer=printer.name if printer else None)
+    uow.session.flush()
+
+
+def printer_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every printer, for the pages' "print on" forms."""
+    rows = session.execute(sa.select(Printer.id, Printer.name).order_by(Printer.name)).all()
+    return [(int(pid), str(name)) for pid, name in rows]
+
+
+@dataclass(frozen=True)
+class FlaggedJob:
+    """A label that may have printed twice (its worker died while sending it)."""
+
+    id: int
+    printer: str
+    title: str
+    lpn: str | None
+    created_at: datetime
+    printed_at: datetime | None
+
+
+def possible_duplicates(session: Session, limit: int = 20) -> list[FlaggedJob]:
+    """The latest jobs flagged as possible duplicates, newest first."""
+    rows = session.execute(
+        sa.select(PrintJob, Printer.name)
+        .join(Printer, Printer.id == PrintJob.printer_id)
+        .where(PrintJob.possible_duplicate.is_(True))
+        .order_by(PrintJob.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        FlaggedJob(job.id, name, job.title, job.lpn, job.created_at, job.printed_at)
+        for job, name in rows
+    ]
+
+
+def reprint(uow: UnitOfWork, actor: Actor, printer_id: int, specs: Sequence[LabelSpec]) -> Printer:
+    """Queue labels a supervisor asked for again (unit or return page)."""
+    printer = uow.session.get(Printer, printer_id)
+    if printer is None:
+        raise NotFound("print.printer_unknown", name=str(printer_id))
+    jobs = enqueue(uow, printer, specs, requested_by=actor.name, reprint=True)
+    uow.audit("printer", printer.id, "reprint", actor, titles=[j.title for j in jobs])
+    return printer
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A print job as the station page lists it."""
+
+    id: int
+    printer: str
+    title: str
+    state: str
+    attempts: int
+    possible_duplicate: bool
+    reprint: bool
+    created_at: datetime
+    printed_at: datetime | None
+
+
+def station_jobs(session: Session, station_id: int, limit: int = 30) -> list[JobRow]:
+    """A station's latest print jobs, newest first."""
+    rows = session.execute(
+        sa.select(PrintJob, Printer.name)
+        .join(Printer, Printer.id == PrintJob.printer_id)
+        .where(PrintJob.station_id == station_id)
+        .order_by(PrintJob.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        JobRow(
+            j.id,
+            name,
+            j.title,
+            j.state.value,
+            j.attempts,
+            j.possible_duplicate,
+            j.reprint,
+            j.created_at,
+            j.printed_at,
+        )  # fmt: skip
+        for j, name in rows
+    ]

@@ -4,9 +4,10 @@ The page asks once for the station token. The signed session then keeps the stat
 fingerprint of the token's hash (rotating the token logs the page out); the token itself never
 reaches JavaScript or browser storage. Each scan is posted to `/station/scan` (session cookie +
 `X-CSRFToken`, checked by CSRFProtect) and goes through the same service as `POST /api/v1/scan`,
-so a browser station and a `wms-station` behave alike. Labels come back as PDF links
-(`labels.pdf.render_pdf` from the stored answer's LabelSpecs): handhelds print through the
-system's print dialog to a Bluetooth or desktop printer.
+so a browser station and a `wms-station` behave alike. A station assigned to a server printer
+(scan its `PRN-` label, or choose it on the dashboard) gets its labels printed there by the
+worker; otherwise labels come back as PDF links (`labels.pdf.render_pdf` from the stored
+answer's LabelSpecs) for the system's print dialog.
 """
 
 from __future__ import annotations
@@ -36,7 +37,15 @@ from wtforms.validators import DataRequired, Length
 
 from labels.pdf import render_pdf
 from labels.spec import LabelSpec, LabelSpecError
-from wms.db.models import Operator, ReturnOrder, ScanEvent, Station, StationSession, Unit
+from wms.db.models import (
+    Operator,
+    Printer,
+    ReturnOrder,
+    ScanEvent,
+    Station,
+    StationSession,
+    Unit,
+)
 from wms.domain import prompts
 from wms.services import accounts
 from wms.services.scan import ScanRequest, handle_scan
@@ -67,12 +76,14 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "operator": "Оператор", "work": "В работе", "labels": "Этикетки", "ready": "Сканируйте",
         "bad_token": "Неверный или отозванный токен станции", "offline": "Нет связи, повтор…",
         "hint": "Сканер вводит код в эту страницу; после каждого кода — Enter.",
+        "printer": "Принтер", "local_print": "печать с этого устройства (PDF)",
     },
     "en": {
         "title": "Station", "token": "Station token", "enter": "Log in", "logout": "Log out",
         "operator": "Operator", "work": "Working on", "labels": "Labels", "ready": "Scan",
         "bad_token": "Wrong or revoked station token", "offline": "No connection, retrying…",
         "hint": "The scanner types each code into this page, followed by Enter.",
+        "printer": "Printer", "local_print": "print from this device (PDF)",
     },
     "kk": {
         "title": "Станция", "token": "Станция токені", "enter": "Кіру", "logout": "Шығу",
@@ -80,6 +91,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "bad_token": "Станция токені қате немесе кері қайтарылған",
         "offline": "Байланыс жоқ, қайталау…",
         "hint": "Сканер кодты осы бетке енгізеді, әр кодтан кейін Enter.",
+        "printer": "Принтер", "local_print": "осы құрылғыдан басу (PDF)",
     },
 }  # fmt: skip
 
@@ -304,6 +316,7 @@ def _answer(response: Mapping[str, Any], event_id: str, language: str) -> dict[s
         "step": context.get("step"),
         "warnings": [_say(w, language) for w in context.get("warnings") or []],
         "labels": labels,
+        "printer": (context.get("printer") or {}).get("name"),
     }
 
 
@@ -317,6 +330,7 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
         order = db.get(ReturnOrder, state.return_order_id) if state.return_order_id else None
         unit = db.get(Unit, state.unit_id) if state.unit_id else None
         work = unit.lpn if unit else (order.order_code or order.number) if order else None
+        printer = db.get(Printer, station.printer_id) if station.printer_id else None
         if operator is not None:
             prompt = TEXTS[language]["ready"]
         else:
@@ -327,4 +341,5 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             "operator": f"{operator.name} · {operator.badge}" if operator else None,
             "work": work,
             "prompt": prompt,
+            "printer": printer.name if printer else None,
         }

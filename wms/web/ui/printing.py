@@ -1,0 +1,161 @@
+"""Printing from the dashboard: reprints on a server printer, a station's printer, the printers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
+
+from labels.spec import LabelSpec
+from wms.db.models import Printer, Station
+from wms.domain.errors import DomainError, NotFound
+from wms.domain.units import UnitState
+from wms.services import printers, printing
+from wms.services.units import get_unit
+from wms.services.uow import Actor, UnitOfWork
+from wms.web.auth import current, protect
+from wms.web.context import run, wms
+from wms.web.ui import STAFF, bp, domain_message
+from wms.web.ui.i18n import _, current_language
+from wms.web.ui.queries.detail import order_page
+
+
+class PrintForm(FlaskForm):  # type: ignore[misc]
+    """Print a page's labels on a server printer."""
+
+    printer = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+    label = StringField(validators=[DataRequired(), AnyOf(["unit", "resale", "slip", "units"])])
+
+
+class AssignForm(FlaskForm):  # type: ignore[misc]
+    """Where a station's labels go: a server printer's id, or empty for the station itself."""
+
+    printer = IntegerField(validators=[Optional(), NumberRange(min=1)])
+
+
+def printer_choices() -> list[tuple[int, str]]:
+    """The printers the "print on" forms offer (called from templates that show one)."""
+    with wms().db.reading() as db:
+        return printers.printer_choices(db)
+
+
+@bp.app_context_processor
+def _printing_helpers() -> dict[str, Any]:
+    return {"server_printers": printer_choices, "print_form": PrintForm}
+
+
+def _queued(printer: Printer, count: int) -> None:
+    flash(str(_("Sent to printer %(name)s: %(n)s", name=printer.name, n=count)), "ok")
+
+
+def _queue(specs: list[LabelSpec], printer_id: int) -> None:
+    try:
+        printer = run(printers.reprint, current().actor, printer_id, specs)
+    except DomainError as exc:
+        flash(domain_message(exc), "error")
+    else:
+        _queued(printer, len(specs))
+
+
+@bp.route("/units/<lpn>/print", methods=["POST"])
+@protect(STAFF)
+def print_unit(lpn: str) -> Any:
+    """Reprint a unit's label (or resale sticker) on a server printer."""
+    lpn = lpn.strip().upper()[:20]
+    form = PrintForm()
+    if not form.validate_on_submit() or form.label.data not in ("unit", "resale"):
+        flash(str(_("Choose a printer.")), "error")
+        return redirect(url_for("ui.unit", lpn=lpn), 303)
+    with wms().db.reading() as db:
+        unit = get_unit(db, lpn, current().actor, lock=False)
+        if form.label.data == "unit":
+            specs = [printing.unit_label(unit, current_language())]
+        else:
+            sticker = printing.resale_sticker(unit)
+            specs = [sticker] if sticker else []
+    if specs:
+        _queue(specs, form.printer.data)
+    return redirect(url_for("ui.unit", lpn=lpn), 303)
+
+
+@bp.route("/returns/<int:order_id>/print", methods=["POST"])
+@protect(STAFF)
+def print_return(order_id: int) -> Any:
+    """Reprint a return's slip, or the labels of all its units, on a server printer."""
+    form = PrintForm()
+    back = redirect(url_for("ui.return_order", order_id=order_id), 303)
+    if not form.validate_on_submit() or form.label.data not in ("slip", "units"):
+        flash(str(_("Choose a printer.")), "error")
+        return back
+    language = current_language()
+    with wms().db.reading() as db:
+        page = order_page(db, current().actor, order_id)
+        kept = [u for u in page.units if u.state is not UnitState.VOIDED]
+        if form.label.data == "slip":
+            flags = page.order.flags or {}
+            specs = [
+                printing.return_slip(
+                    page.order,
+                    [(u.lpn, u.sku) for u in kept],
+                    list(flags.get("missing", [])),
+                    list(flags.get("extra", [])),
+                    lang=language,
+                )
+            ]
+        else:
+            actor = current().actor
+            specs = [
+                printing.unit_label(get_unit(db, u.lpn, actor, lock=False), language) for u in kept
+            ]
+    if specs:
+        _queue(specs, form.printer.data)
+    return back
+
+
+@bp.route("/stations/<int:station_id>")
+@protect(STAFF)
+def station(station_id: int) -> Any:
+    """A station: where its labels print, and its latest print jobs."""
+    with wms().db.reading() as db:
+        row = db.get(Station, station_id)
+        if row is None:
+            raise NotFound("station.not_found", station=str(station_id))
+        choices = printers.printer_choices(db)
+        jobs = printers.station_jobs(db, station_id)
+    return render_template(
+        "ui/station.html", station=row, choices=choices, jobs=jobs, form=AssignForm()
+    )
+
+
+def _assign(uow: UnitOfWork, actor: Actor, station_id: int, printer_id: int | None) -> str | None:
+    row = uow.session.get(Station, station_id)
+    if row is None:
+        raise NotFound("station.not_found", station=str(station_id))
+    printer = uow.session.get(Printer, printer_id) if printer_id else None
+    if printer_id and printer is None:
+        raise NotFound("print.printer_unknown", name=str(printer_id))
+    printers.assign_station(uow, actor, row, printer)
+    return printer.name if printer else None
+
+
+@bp.route("/stations/<int:station_id>/printer", methods=["POST"])
+@protect(STAFF)
+def assign_printer(station_id: int) -> Any:
+    """Send a station's labels to a server printer, or back to the station."""
+    form = AssignForm()
+    if not form.validate_on_submit():
+        flash(str(_("Choose a printer.")), "error")
+    else:
+        try:
+            name = run(_assign, current().actor, station_id, form.printer.data)
+        except DomainError as exc:
+            flash(domain_message(exc), "error")
+        else:
+            if name:
+                flash(str(_("The station prints on %(name)s.", name=name)), "ok")
+            else:
+                flash(str(_("The station prints its labels itself.")), "ok")
+    return redirect(url_for("ui.station", station_id=station_id), 303)
