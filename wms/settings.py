@@ -142,8 +142,6 @@ class PrintingSettings(_Section):
     status_timeout_seconds: float = Field(default=2, gt=0, le=60)
     # Seconds between status checks while a printer cannot print (paper out, head open …).
     retry_seconds: float = Field(default=3, gt=0, le=600)
-    # Printed jobs older than this are deleted by the retention job.
-    printed_job_days: int = Field(default=14, ge=1)
 
 
 class RetentionSettings(_Section):
@@ -156,6 +154,8 @@ class RetentionSettings(_Section):
     # Delivered outbox rows and job run records older than this are deleted.
     delivered_outbox_days: int = Field(default=30, ge=1)
     job_run_days: int = Field(default=30, ge=1)
+    # Printed (and cancelled) print jobs older than this are deleted.
+    printed_job_days: int = Field(default=14, ge=1)
 
 
 class MetricsSettings(_Section):

@@ -99,3 +99,36 @@ def test_a_station_is_assigned_on_its_page_and_the_floor_lists_printers(
     floor = client.get("/floor/live").get_data(as_text=True)
     assert 'id="printer-ZEBRA-1"' in floor
     assert client.get("/stations/99999").status_code == 404
+
+
+def test_printers_are_added_listed_labelled_and_removed_on_the_printers_page(
+    app: Any, demo: dict[str, Any]
+) -> None:
+    client = logged_in(app, "supervisor")
+    page = "/printers"
+    added = post_form(
+        client,
+        page,
+        {"name": "zebra-7", "uri": "tcp://10.0.0.7", "dpi": "300", "label": "58x40"},
+        page=page,
+    )
+    assert added.status_code == 303
+    refused = post_form(
+        client, page, {"name": "Z 8", "uri": "tcp://h", "dpi": "203", "label": "58x40"}, page=page
+    )
+    assert refused.status_code == 200
+    assert "printer name" in refused.get_data(as_text=True)
+    listing = client.get(page).get_data(as_text=True)
+    assert 'id="printer-ZEBRA-7"' in listing
+    assert "tcp://10.0.0.7:9100" in listing
+    db = app.extensions["wms"].db
+    with db.reading() as s:
+        (printer,) = s.execute(sa.select(Printer)).scalars().all()
+    assert (printer.name, printer.dpi) == ("ZEBRA-7", 300)
+    pdf = client.get(f"/printers/{printer.id}/label.pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+    assert post_form(client, f"/printers/{printer.id}/remove", {}, page=page).status_code == 303
+    with db.reading() as s:
+        assert s.execute(sa.select(Printer)).scalars().all() == []
+    assert logged_in(app, "altyn").get(page).status_code == 403

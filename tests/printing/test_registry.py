@@ -151,3 +151,26 @@ def test_server_queues_the_bytes_wms_station_would_send_for_the_same_scan(
         station_bytes = render_label(spec, TcpZplPrinter("127.0.0.1", dpi=dpi))
         assert server_bytes == station_bytes
         assert label["fields"]["lpn"].encode() in server_bytes
+
+
+def test_retention_deletes_old_printed_jobs_and_keeps_waiting_ones(database: Database) -> None:
+    from datetime import timedelta
+
+    from wms.services import retention
+
+    printer = _add(database)
+    specs = [layouts.badge(name=f"N{i}", badge_code=f"OP-{i:04d}") for i in range(3)]
+    with UnitOfWork(database) as uow:
+        loaded = uow.session.get(Printer, printer.id)
+        assert loaded is not None
+        old, waiting, recent = printers.enqueue(uow, loaded, specs)
+        old.state = recent.state = JobState.PRINTED
+        old.created_at = waiting.created_at = uow.now() - timedelta(days=15)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        trimmed = retention.trim(uow, database.settings.retention, 0)
+        uow.commit()
+    assert trimmed.printed_jobs == 1
+    with database.reading() as session:
+        left = session.execute(sa.select(PrintJob.state).order_by(PrintJob.id)).scalars().all()
+    assert left == [JobState.QUEUED, JobState.PRINTED]

@@ -8,7 +8,7 @@ that it still does (a worker that was presumed dead must not record over its suc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import cast
 
 import sqlalchemy as sa
@@ -191,14 +191,3 @@ def _printer_error(uow: UnitOfWork, printer_id: int, error: str) -> None:
         .where(_PRINTERS.c.id == printer_id)
         .values(last_error=error[:2000], last_error_at=uow.now())
     )
-
-
-def purge_printed(uow: UnitOfWork, before: datetime) -> int:
-    """Delete printed and cancelled jobs older than `before` (retention)."""
-    result = uow.session.execute(
-        sa.delete(_JOBS).where(
-            _JOBS.c.state.in_((JobState.PRINTED.value, JobState.CANCELLED.value)),
-            _JOBS.c.created_at < before,
-        )
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
+from labels import layouts
+from labels.pdf import render_pdf
 from labels.spec import LabelSpec
 from wms.db.models import Printer, Station
 from wms.domain.errors import DomainError, NotFound
@@ -28,6 +30,15 @@ class PrintForm(FlaskForm):  # type: ignore[misc]
 
     printer = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
     label = StringField(validators=[DataRequired(), AnyOf(["unit", "resale", "slip", "units"])])
+
+
+class PrinterForm(FlaskForm):  # type: ignore[misc]
+    """Register a printer (the same checks as `wms printer add`)."""
+
+    name = StringField(_("Name"), validators=[DataRequired(), Length(max=34)])
+    uri = StringField(_("Address"), validators=[DataRequired(), Length(max=200)])
+    dpi = StringField(_("Resolution"), default="203", validators=[AnyOf(["203", "300", "600"])])
+    label = StringField(_("Label size, mm"), default="58x40", validators=[Length(max=10)])
 
 
 class AssignForm(FlaskForm):  # type: ignore[misc]
@@ -159,3 +170,67 @@ def assign_printer(station_id: int) -> Any:
             else:
                 flash(str(_("The station prints its labels itself.")), "ok")
     return redirect(url_for("ui.station", station_id=station_id), 303)
+
+
+@bp.route("/printers", methods=["GET", "POST"])
+@protect(STAFF)
+def printers_page() -> Any:
+    """The printers the server prints on: state, queue, last error; add one."""
+    form = PrinterForm()
+    if form.validate_on_submit():
+        try:
+            printer = run(
+                printers.add_printer,
+                current().actor,
+                form.name.data or "",
+                form.uri.data or "",
+                dpi=int(form.dpi.data or 203),
+                label=form.label.data or "58x40",
+            )
+        except DomainError as exc:
+            flash(domain_message(exc), "error")
+        else:
+            flash(str(_("Printer %(name)s added.", name=printer.name)), "ok")
+            return redirect(url_for("ui.printers_page"), 303)
+    with wms().db.reading() as db:
+        rows = printers.list_printers(db)
+    return render_template("ui/printers.html", printers=rows, form=form, remove_form=AssignForm())
+
+
+def _remove(uow: UnitOfWork, actor: Actor, printer_id: int) -> str:
+    printer = uow.session.get(Printer, printer_id)
+    if printer is None:
+        raise NotFound("print.printer_unknown", name=str(printer_id))
+    name = printer.name
+    printers.remove_printer(uow, actor, printer)
+    return name
+
+
+@bp.route("/printers/<int:printer_id>/remove", methods=["POST"])
+@protect(STAFF)
+def remove_printer(printer_id: int) -> Any:
+    """Remove a printer whose queue is empty."""
+    if AssignForm().validate_on_submit():
+        try:
+            name = run(_remove, current().actor, printer_id)
+        except DomainError as exc:
+            flash(domain_message(exc), "error")
+        else:
+            flash(str(_("Printer %(name)s removed.", name=name)), "ok")
+    return redirect(url_for("ui.printers_page"), 303)
+
+
+@bp.route("/printers/<int:printer_id>/label.pdf")
+@protect(STAFF)
+def printer_label(printer_id: int) -> Response:
+    """The printer's own label (PRN-NAME) to stick on it: a handheld scans it to print there."""
+    with wms().db.reading() as db:
+        printer = db.get(Printer, printer_id)
+        if printer is None:
+            raise NotFound("print.printer_unknown", name=str(printer_id))
+        spec = layouts.printer_label(name=printer.name, where=printer.uri)
+    return Response(
+        render_pdf(spec),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="PRN-{printer.name}.pdf"'},
+    )
