@@ -132,3 +132,35 @@ def test_printers_are_added_listed_labelled_and_removed_on_the_printers_page(
     with db.reading() as s:
         assert s.execute(sa.select(Printer)).scalars().all() == []
     assert logged_in(app, "altyn").get(page).status_code == 403
+
+
+def test_a_possible_duplicate_shows_on_the_floor_until_a_supervisor_checks_it(
+    app: Any, demo: dict[str, Any], printer: Printer
+) -> None:
+    from labels import layouts
+    from wms.db.models import AuditEvent
+    from wms.services.uow import UnitOfWork
+
+    db = app.extensions["wms"].db
+    spec = layouts.unit_label(lpn="LPN0000000042", sku="S", title="T", order_code="1")
+    with UnitOfWork(db) as uow:
+        loaded = uow.session.get(Printer, printer.id)
+        assert loaded is not None
+        (job,) = printers.enqueue(uow, loaded, [spec])
+        job.possible_duplicate = True
+        uow.commit()
+        job_id = job.id
+    client = logged_in(app, "supervisor")
+    floor = client.get("/floor/live").get_data(as_text=True)
+    assert 'class="duplicate"' in floor
+    assert "LPN0000000042" in floor
+    url = f"/print-jobs/{job_id}/checked"
+    assert post_form(client, url, {}, page="/floor").status_code == 303
+    assert 'class="duplicate"' not in client.get("/floor/live").get_data(as_text=True)
+    with db.reading() as s:
+        actions = s.execute(
+            sa.select(AuditEvent.action).where(AuditEvent.entity == "print_job")
+        ).scalars()
+        assert list(actions) == ["duplicate_checked"]
+    post_form(client, url, {}, page="/floor")  # again: refused, nothing changes
+    assert "не найдено или уже проверено" in client.get("/floor").get_data(as_text=True)

@@ -14,6 +14,7 @@ from labels.spec import LabelSpec
 from stations.printers.queue import PrintQueue
 from stations.printers.tcp import TcpZplPrinter
 from tests.stations.fakes import FakeZebra
+from tests.support import free_port
 from wms.db.models import Printer, PrintJob
 from wms.db.session import Database
 from wms.domain.printing import JobState
@@ -173,14 +174,18 @@ def test_paper_out_holds_that_printer_only_and_every_label_prints_once_after(
 def test_connection_refused_keeps_the_job_and_shows_the_error(
     database: Database, zebras: Callable[[], FakeZebra], service: Callable[..., Running]
 ) -> None:
-    zebra = zebras()
-    printer = add(database, zebra)
-    zebra.close()  # nobody listens any more
+    nobody = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    printer = execute(database, printers.add_printer, SYSTEM, "ZEBRA-1", nobody)
     queue(database, printer, [unit(1)])
     service()
     wait_for(lambda: printers.list_printers_state(database, "ZEBRA-1") == "offline")
+    with database.reading() as session:
+        (row,) = printers.list_printers(session)
+    assert (row.queued, row.state) == (1, "offline")
+    assert row.last_error is not None
+    assert "cannot connect" in row.last_error
     (job,) = jobs(database)
-    assert job.state is JobState.QUEUED
+    assert (job.state, job.attempts) == (JobState.QUEUED, 0)
 
 
 def _left_in_flight(db: Database, printer: Printer, odometer_before: int | None) -> None:

@@ -13,7 +13,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
-from labels.zebra import PrinterStatus
+from labels.zebra import PrinterState, PrinterStatus
 from wms.db.models import Printer, PrintJob
 from wms.domain.printing import InFlight, JobAction, JobState, next_job_state
 from wms.services.uow import UnitOfWork
@@ -116,6 +116,9 @@ def record_status(
     }
     if odometer is not None:
         values["odometer"] = odometer
+    if status.state is PrinterState.OFFLINE:  # unreachable: worth the "last error" column
+        values["last_error"] = status.detail[:2000]
+        values["last_error_at"] = uow.now()
     uow.session.execute(sa.update(_PRINTERS).where(_PRINTERS.c.id == printer_id).values(values))
 
 

@@ -274,3 +274,13 @@ def station_jobs(session: Session, station_id: int, limit: int = 30) -> list[Job
         )  # fmt: skip
         for j, name in rows
     ]
+
+
+def duplicate_checked(uow: UnitOfWork, actor: Actor, job_id: int) -> None:
+    """A supervisor looked at a possibly doubled label: the flag goes, the audit keeps it."""
+    job = uow.session.get(PrintJob, job_id)
+    if job is None or not job.possible_duplicate:
+        raise NotFound("print.job_unknown", job=str(job_id))
+    job.possible_duplicate = False
+    uow.audit("print_job", job.id, "duplicate_checked", actor, title=job.title, lpn=job.lpn)
+    uow.session.flush()

@@ -48,6 +48,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "This station prints locally: choose a printer to print from the server",
         "Станция өзі басып шығарады: серверден басу үшін принтер таңдаңыз",
     ),
+    "print.job_unknown": (
+        "Задание печати {job} не найдено или уже проверено",
+        "Print job {job} not found or already checked",
+        "{job} басып шығару тапсырмасы табылмады немесе тексерілген",
+    ),
     "print.possible_duplicate": (
         "Возможно, этикетка {title} напечатана дважды — проверьте у принтера {name}",
         "Label {title} may have printed twice — check at printer {name}",

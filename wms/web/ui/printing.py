@@ -234,3 +234,15 @@ def printer_label(printer_id: int) -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="PRN-{printer.name}.pdf"'},
     )
+
+
+@bp.route("/print-jobs/<int:job_id>/checked", methods=["POST"])
+@protect(STAFF)
+def duplicate_checked(job_id: int) -> Any:
+    """Clear a "may have printed twice" flag once someone has looked at the printer."""
+    if AssignForm().validate_on_submit():
+        try:
+            run(printers.duplicate_checked, current().actor, job_id)
+        except DomainError as exc:
+            flash(domain_message(exc), "error")
+    return redirect(url_for("ui.floor", _anchor="printers"), 303)
