@@ -68,7 +68,13 @@ def retention(ctx: JobContext) -> dict[str, Any]:
     while True:
         trimmed = execute(ctx.db, keep.trim, ctx.settings.retention, cursor)
         cursor = trimmed.scan_cursor
-        for key in ("scan_answers", "closed_exceptions", "delivered_outbox", "job_runs"):
+        for key in (
+            "scan_answers",
+            "closed_exceptions",
+            "delivered_outbox",
+            "job_runs",
+            "printed_jobs",
+        ):
             totals[key] = totals.get(key, 0) + getattr(trimmed, key)
         if not trimmed.more:
             break

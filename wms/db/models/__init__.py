@@ -35,6 +35,7 @@ from wms.db.models.ops import (
     OutboxMessage,
     OutboxStatus,
 )
+from wms.db.models.printing import Printer, PrintJob
 from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
 from wms.db.models.sync import SyncAccount
@@ -74,6 +75,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Photo",
+    "PrintJob",
+    "Printer",
     "Product",
     "ProductBarcode",
     "ReturnLine",
