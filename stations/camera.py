@@ -130,6 +130,8 @@ class Camera:
         self.on_failure: Callable[[str], None] = lambda error: None
         #: Told when a clip is finished and queued for upload.
         self.on_clip: Callable[[], None] = lambda: None
+        #: Told "recording", "idle" or "failed" (for the screen).
+        self.on_state: Callable[[str], None] = lambda state: None
         self._commands: queue.Queue[tuple[str, tuple[object, ...]]] = queue.Queue()
         self._current: _Recording | None = None
         self._failed = False  # the operator was told; quiet until a recording works again
@@ -217,6 +219,7 @@ class Camera:
             return
         self._current = _Recording(clip_id, order_code, path, text_file, log_file, at, process)
         log.info("recording %s for %s", clip_id, order_code)
+        self.on_state("recording")
 
     def _finish(self, at: datetime) -> None:
         rec, self._current = self._current, None
@@ -233,6 +236,7 @@ class Camera:
         rec.log_file.unlink(missing_ok=True)
         self.clips.finish(rec.clip_id, max(at, rec.started_at), size, _sha256(rec.path))
         self._failed = False
+        self.on_state("idle")
         log.info("clip %s of %s: %d bytes", rec.clip_id, rec.order_code, size)
         self.on_clip()
 
@@ -252,6 +256,7 @@ class Camera:
 
     def _failed_now(self, error: str) -> None:
         log.error("camera failed: %s", error)
+        self.on_state("failed")
         if not self._failed:
             self._failed = True
             self.on_failure(error)

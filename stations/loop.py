@@ -148,6 +148,8 @@ class Station:
         self.prints.start()
         if self.camera is not None:
             self.camera.on_failure = self._camera_failed
+            self.camera.on_state = lambda state: self.feedback.update(show=True, camera=state)
+            self.feedback.update(camera="idle")
             self.camera.start()
         for name, target in (
             ("scanner", self._read_scanner),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import json
 import subprocess
 from collections.abc import Iterator
@@ -10,11 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from stations.camera import Camera, ffmpeg_command, make_camera, opens_receipt, overlay_text
 from stations.clip_queue import ClipStatus
 from stations.journal import Journal
 from stations.settings import CameraSection, load_station_settings
+from stations.ui import LogView, Screen, render
 from tests.stations.fake_wms import FakeWms
 from tests.stations.station_kit import RecordingView, make_station, scan, wait_for
 
@@ -224,3 +228,19 @@ def test_clips_wait_beside_the_journal_by_default(tmp_path: Path, journal: Journ
     assert cam is not None
     assert cam.dir == tmp_path / "journal.clips"
     assert make_camera(load_station_settings(env={"WMS_CONFIG": ""}), journal) is None
+
+
+def test_the_screen_says_whether_the_camera_is_recording() -> None:
+    base = Screen(role="receipt", language="ru", online=True, scanner="ok", printer="ok")
+    console = Console(file=io.StringIO(), width=120, height=30, record=True)
+    for state, words in (
+        ("recording", "Камера: ● идёт запись"),
+        ("failed", "Камера: не записывает"),
+    ):
+        console.print(render(dataclasses.replace(base, camera=state), (120, 30)))
+        assert words in console.export_text()
+    console.print(render(base, (120, 30)))
+    assert "Камера" not in console.export_text()  # no camera, no word about it
+    out = io.StringIO()
+    LogView(out).show(dataclasses.replace(base, camera="recording"), None)
+    assert "printer=ok camera=recording" in out.getvalue()
