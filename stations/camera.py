@@ -65,7 +65,8 @@ def input_args(source: str) -> list[str]:
         # A generated picture runs as fast as the CPU allows unless read at its own rate.
         return ["-re", "-f", "lavfi", "-i", source.removeprefix("lavfi:")]
     if source.startswith(("rtsp://", "rtsps://")):
-        return ["-rtsp_transport", "tcp", "-i", source]
+        # A camera that stops answering ends the recording (and is told) instead of hanging it.
+        return ["-rtsp_transport", "tcp", "-timeout", "5000000", "-i", source]
     if source.startswith("/dev/"):
         return ["-f", "v4l2", "-i", source]
     raise CameraError(f"camera source must be /dev/videoN, rtsp://… or lavfi:…, not {source!r}")
@@ -96,6 +97,7 @@ def ffmpeg_command(settings: CameraSection, out: Path, text_file: Path) -> list[
     )
     return [
         settings.ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+        *settings.input_options,
         *input_args(settings.source),
         "-t", str(int(settings.max_minutes * 60)),
         "-vf", drawtext,

@@ -183,8 +183,10 @@ def test_the_ffmpeg_command_reads_the_source_and_draws_the_text(tmp_path: Path) 
     drawtext = argv[argv.index("-vf") + 1]
     assert f"textfile={tmp_path / 'x.txt'}" in drawtext
     assert "fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" in drawtext
-    v4l2 = ffmpeg_command(CameraSection(source="/dev/video0"), tmp_path / "x.mp4", tmp_path / "t")
-    assert v4l2[v4l2.index("-f") + 1 : v4l2.index("-f") + 4] == ["v4l2", "-i", "/dev/video0"]
+    usb = CameraSection(source="/dev/video0", input_options=["-input_format", "mjpeg"])
+    v4l2 = ffmpeg_command(usb, tmp_path / "x.mp4", tmp_path / "t")
+    at = v4l2.index("-input_format")
+    assert v4l2[at : at + 6] == ["-input_format", "mjpeg", "-f", "v4l2", "-i", "/dev/video0"]
     # A code with drawtext's own escape characters is shown as scanned.
     assert overlay_text("A%B\\C").startswith("A\\%B\\\\C  ")
 
