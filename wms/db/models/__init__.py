@@ -11,6 +11,12 @@ from wms.db.models.access import (
     User,
     UserRole,
 )
+from wms.db.models.billing import (
+    BillableEvent,
+    Invoice,
+    InvoiceLine,
+    RateCardLine,
+)
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
@@ -52,6 +58,10 @@ __all__ = [
     "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",
+    "BillableEvent",
+    "Invoice",
+    "InvoiceLine",
+    "RateCardLine",
     "Bin",
     "Counter",
     "DispositionRule",
