@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from wms.domain.errors import InvalidInput
+from wms.domain.units import UnitAction
 
 TIYN = Decimal("0.01")
 ZERO = Decimal("0")
@@ -47,6 +48,24 @@ class Service(StrEnum):
 # Services priced as a percentage of an amount (the amount recovered by a claim) when the
 # rate line has a percentage; every other service is priced per quantity.
 PERCENT_SERVICES = frozenset({Service.CLAIM_HANDLING})
+
+
+_INSPECT = (Service.INSPECTION_UNIT,)
+# The work a unit's life-cycle step bills. A repair is labour whether or not it succeeds; a repack
+# prints the unit a new label. Grading, putaway and decisions are billed when done, so a unit
+# voided at the dock (scanned by mistake) bills nothing.
+UNIT_ACTION_SERVICES: Mapping[UnitAction, tuple[Service, ...]] = {
+    UnitAction.GRADE_RESTOCK: _INSPECT,
+    UnitAction.GRADE_REPACK: _INSPECT,
+    UnitAction.GRADE_REPAIR: _INSPECT,
+    UnitAction.GRADE_NON_RETURNABLE: _INSPECT,
+    UnitAction.REPAIR_DONE: (Service.REPAIR_UNIT,),
+    UnitAction.REPAIR_FAILED: (Service.REPAIR_UNIT,),
+    UnitAction.REPACK: (Service.REPACK, Service.LABEL),
+    UnitAction.PUTAWAY: (Service.PUTAWAY,),
+    UnitAction.DECIDE_DISPOSE: (Service.DISPOSAL,),
+    UnitAction.DECIDE_RETURN_TO_MERCHANT: (Service.RETURN_TO_MERCHANT,),
+}
 
 
 def money(value: Decimal) -> Decimal:

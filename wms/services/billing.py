@@ -9,16 +9,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from wms.db.base import table_of
-from wms.db.models import BillableEvent, Bin, Merchant, RateCardLine, Unit, Zone
-from wms.db.session import dialect_insert
+from wms.db.models import Bin, Merchant, RateCardLine, ReturnOrder, Unit, Zone
 from wms.domain import kpi
-from wms.domain.billing import RateLine, Service
+from wms.domain.billing import UNIT_ACTION_SERVICES, RateLine, Service
 from wms.domain.billing_rates import parse_rates
-from wms.domain.units import UnitState
+from wms.domain.units import UnitAction, UnitState
 from wms.services.uow import Actor, UnitOfWork
-
-_EVENTS = table_of(BillableEvent)
 
 
 def load_card(session: Session) -> list[RateLine]:
@@ -90,39 +86,50 @@ def record(
     qualifier: str = "",
     amount: Decimal = Decimal(0),
     at: datetime | None = None,
-) -> bool:
-    """Write a billable event in the caller's transaction; False when its key was billed already."""
+) -> None:
+    """Bill a piece of work in the caller's transaction; a key already billed is skipped."""
     moment = at or uow.now()
-    insert = dialect_insert(uow.session)
-    statement = (
-        insert(_EVENTS)
-        .values(
-            key=key,
-            merchant_id=merchant_id,
-            service=service.value,
+    uow.bill(
+        {
+            "key": key,
+            "merchant_id": merchant_id,
+            "service": service.value,
+            "qualifier": qualifier[:40],
+            "day": kpi.local_date(moment),
+            "occurred_at": moment,
+            "quantity": quantity,
+            "amount": amount,
+            "ref": ref[:60],
+        }
+    )
+
+
+def bill_transition(uow: UnitOfWork, unit: Unit, action: UnitAction, since: datetime) -> None:
+    """Bill the work of a unit's life-cycle step; `since` (when the step's state began) makes
+    the key unique per visit of the state and the same for a replay of the step."""
+    stamp = int(since.timestamp() * 1000)
+    for service in UNIT_ACTION_SERVICES.get(action, ()):
+        qualifier = (unit.product.category or "") if service is Service.INSPECTION_UNIT else ""
+        record(
+            uow,
+            unit.merchant_id,
+            service,
+            f"{service.value}:{unit.lpn}:{stamp}",
+            ref=unit.lpn,
             qualifier=qualifier,
-            day=kpi.local_date(moment),
-            occurred_at=moment,
-            quantity=quantity,
-            amount=amount,
-            ref=ref[:60],
         )
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(_EVENTS.c.id)  # rowcount is not reported for ON CONFLICT by every driver
-    )
-    return uow.session.execute(statement).first() is not None
 
 
-def record_unit(uow: UnitOfWork, unit: Unit, service: Service, step: str, **extra: object) -> bool:
-    """Bill a step of work done on one unit (key: service, LPN and the step's own discriminator)."""
-    return record(
-        uow,
-        unit.merchant_id,
-        service,
-        f"{service.value}:{unit.lpn}:{step}",
-        ref=unit.lpn,
-        **extra,  # type: ignore[arg-type]
+def bill_receipt(uow: UnitOfWork, order: ReturnOrder, lpns: Iterable[str]) -> None:
+    """Bill a closed receipt: the order and each unit received on it (voided ones never)."""
+    merchant_id = order.merchant_id
+    if merchant_id is None:
+        return
+    record(
+        uow, merchant_id, Service.RECEIPT_ORDER, f"receipt_order:{order.number}", ref=order.number
     )
+    for lpn in lpns:
+        record(uow, merchant_id, Service.RECEIPT_UNIT, f"receipt_unit:{lpn}", ref=lpn)
 
 
 # Units waiting for the merchant's decision sit in the hold zone even without a bin.
@@ -130,7 +137,7 @@ _HELD = (UnitState.AWAITING_DECISION, UnitState.CLAIMED)
 
 
 def snapshot_storage(uow: UnitOfWork, day: date) -> int:
-    """Write the day's storage events: one per unit in a bin (or held) and one per occupied bin."""
+    """Bill a day's storage: one event per unit in a bin (or held), one per occupied bin."""
     session = uow.session
     located = session.execute(
         sa.select(Unit.id, Unit.lpn, Unit.merchant_id, Bin.id, Bin.code, Zone.kind)
@@ -157,18 +164,9 @@ def snapshot_storage(uow: UnitOfWork, day: date) -> int:
     for (merchant_id, bin_id), (bin_code, zone) in bins.items():
         key = f"{merchant_id}:{bin_id}"
         rows.append(_storage_row(day, Service.STORAGE_BIN_DAY, key, merchant_id, zone, bin_code))
-    if not rows:
-        return 0
-    before = _stored_on(session, day)
-    insert = dialect_insert(session)
-    session.execute(insert(_EVENTS).on_conflict_do_nothing(index_elements=["key"]), rows)
-    return _stored_on(session, day) - before
-
-
-def _stored_on(session: Session, day: date) -> int:
-    storage = (Service.STORAGE_UNIT_DAY.value, Service.STORAGE_BIN_DAY.value)
-    query = sa.select(sa.func.count()).where(_EVENTS.c.day == day, _EVENTS.c.service.in_(storage))
-    return int(session.scalar(query) or 0)
+    for row in rows:
+        uow.bill(row)
+    return len(rows)
 
 
 def _storage_row(
