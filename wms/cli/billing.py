@@ -15,7 +15,7 @@ from wms.db.models import Invoice, Merchant
 from wms.domain import prompts
 from wms.domain.billing import Period
 from wms.domain.billing_rates import RatesRefused
-from wms.domain.errors import NotFound
+from wms.domain.errors import InvalidInput, NotFound
 from wms.services import billing, invoicing
 from wms.services.uow import UnitOfWork
 
@@ -183,3 +183,28 @@ def credit_cmd(invoice_id: int, lines: tuple[int, ...], reason: str) -> None:
         number, total = note.number, note.total
         uow.commit()
     click.echo(f"credit note {number}: {total} KZT")
+
+
+@billing_group.command("invoice")
+@click.argument("invoice_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["ru", "kk", "en"]), default="ru", show_default=True)
+@domain_errors
+def invoice_cmd(invoice_id: int, output: Path, lang: str) -> None:
+    """Write an invoice as PDF or as XLSX with every event behind each line."""
+    from wms.services import invoice_documents as documents
+
+    suffix = output.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise InvalidInput("invoice.output_format", path=str(output))
+    with UnitOfWork(database()) as uow:
+        invoice = invoicing.get(uow.session, invoice_id)
+        # Written next to the target and renamed: a failed export leaves no half file behind.
+        partial = output.with_name(output.name + ".part")
+        with partial.open("wb") as handle:
+            if suffix == ".pdf":
+                handle.write(documents.render_pdf(uow.session, invoice, lang))
+            else:
+                documents.write_xlsx(uow.session, invoice, handle, lang)
+        partial.replace(output)
+    click.echo(f"invoice {invoice_id} written to {output}")

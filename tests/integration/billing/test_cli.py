@@ -62,6 +62,18 @@ def test_rates_import_run_list(run: Any, tmp_path: Path) -> None:
     code, out = run("billing", "finalise", str(first))
     assert code == 1
     assert "cannot finalise" in out
+    for name in ("inv.pdf", "inv.xlsx"):
+        code, out = run("billing", "invoice", str(first), "-o", str(tmp_path / name))
+        assert code == 0, out
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "inv.pdf").read_bytes().startswith(b"%PDF")
+    code, out = run("billing", "invoice", str(first), "-o", str(tmp_path / "inv.doc"))
+    assert code == 1
+    assert ".pdf or .xlsx" in out
+    code, out = run("billing", "invoice", "999", "-o", str(tmp_path / "none.pdf"))
+    assert code == 1
+    assert "999" in out
+    assert not (tmp_path / "none.pdf").exists()
     code, out = run("billing", "list")
     assert "INV-0000001" in out
     assert "final" in out

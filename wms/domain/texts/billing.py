@@ -143,6 +143,7 @@ DOCUMENT_WORDS: Mapping[str, tuple[str, str, str]] = {
     "service": ("Услуга", "Service", "Қызмет"),
     "qualifier": ("Категория / зона", "Category / zone", "Санат / аймақ"),
     "quantity": ("Кол-во", "Quantity", "Саны"),
+    "price": ("Цена, тенге", "Price, tenge", "Бағасы, теңге"),
     "net": ("Сумма без НДС", "Net", "ҚҚС-сыз сома"),
     "vat": ("НДС", "VAT", "ҚҚС"),
     "gross": ("Итого", "Total", "Барлығы"),
