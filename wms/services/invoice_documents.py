@@ -74,6 +74,11 @@ def heading(session: Session, invoice: Invoice, lang: str) -> Heading:
     )
 
 
+def money_text(value: Decimal) -> str:
+    """An amount as invoices print it: 1 234 567,89."""
+    return _money(value)
+
+
 def _money(value: Decimal) -> str:
     # Thin-space thousands like Kazakh and Russian invoices: 1 234 567,89
     whole, _, cents = f"{value:,.2f}".partition(".")
