@@ -11,6 +11,12 @@ from wms.db.models.access import (
     User,
     UserRole,
 )
+from wms.db.models.billing import (
+    BillableEvent,
+    Invoice,
+    InvoiceLine,
+    RateCardLine,
+)
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
@@ -54,6 +60,10 @@ __all__ = [
     "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",
+    "BillableEvent",
+    "Invoice",
+    "InvoiceLine",
+    "RateCardLine",
     "Bin",
     "Clip",
     "Counter",

@@ -104,6 +104,7 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    billing,
     clips,
     floor,
     jobs,
@@ -119,6 +120,7 @@ __all__ = [
     "ANY_USER",
     "STAFF",
     "analytics",
+    "billing",
     "bp",
     "clips",
     "floor",
