@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from tests.conftest import Station, snapshot
 from tests.integration.dashboard.pages import logged_in
 from tests.integration.test_scan_flows import HEADPHONES
-from wms.db.models import AuditEvent, Clip, ReturnOrder
+from wms.db.models import AuditEvent, BillableEvent, Clip, ReturnOrder
+from wms.domain.billing import Service
 from wms.services import clips
 from wms.services.uow import SYSTEM, execute
 from wms.settings import Settings
@@ -96,6 +97,11 @@ def test_a_clip_is_attached_to_the_order_its_first_scan_opened_once(
         assert clip.sha256 == hashlib.sha256(mp4).hexdigest()
         audit = s.execute(sa.select(AuditEvent).where(AuditEvent.action == "clip")).scalar_one()
         assert audit.entity_id == order.id
+        # Billed once to the order's merchant (the retry above billed nothing more).
+        billed = s.execute(
+            sa.select(BillableEvent).where(BillableEvent.service == Service.VIDEO_CLIP)
+        ).scalar_one()
+        assert (billed.merchant_id, billed.ref) == (order.merchant_id, order.number)
     stored = Path(settings.clips.dir) / clip.path
     assert stored.read_bytes() == mp4
     assert not any((Path(settings.clips.dir) / "tmp").iterdir())  # no leftovers
