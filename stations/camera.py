@@ -107,6 +107,14 @@ def ffmpeg_command(settings: CameraSection, out: Path, text_file: Path) -> list[
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Command:
+    kind: str  # open | close | stop
+    at: datetime
+    event_id: str = ""
+    order_code: str = ""
+
+
 @dataclass
 class _Recording:
     clip_id: str
@@ -134,7 +142,7 @@ class Camera:
         self.on_clip: Callable[[], None] = lambda: None
         #: Told "recording", "idle" or "failed" (for the screen).
         self.on_state: Callable[[str], None] = lambda state: None
-        self._commands: queue.Queue[tuple[str, tuple[object, ...]]] = queue.Queue()
+        self._commands: queue.Queue[_Command] = queue.Queue()
         self._current: _Recording | None = None
         self._failed = False  # the operator was told; quiet until a recording works again
         self._thread = threading.Thread(target=self._run, name="station-camera", daemon=True)
@@ -151,17 +159,17 @@ class Camera:
 
     def opened(self, event_id: str, order_code: str, at: datetime) -> None:
         """A parcel is opened: finish any clip still running, start a new one."""
-        self._send("open", event_id, order_code, at)
+        self._send(_Command("open", at, event_id, order_code))
 
     def closed(self, at: datetime) -> None:
         """The receipt is closed: finish the clip."""
-        self._send("close", at)
+        self._send(_Command("close", at))
 
     def stop(self) -> None:
         """Finish the running clip (kept and sent later) and end the thread."""
         if not self._thread.is_alive():
             return
-        self._send("stop")
+        self._send(_Command("stop", datetime.now(UTC)))
         self._thread.join(timeout=STOP_TIMEOUT + 5)
 
     def wait_idle(self, timeout: float) -> bool:
@@ -175,28 +183,25 @@ class Camera:
 
     # -- the recorder thread -----------------------------------------------------------------
 
-    def _send(self, command: str, *args: object) -> None:
+    def _send(self, command: _Command) -> None:
         self._idle.clear()
-        self._commands.put((command, args))
+        self._commands.put(command)
 
     def _run(self) -> None:
         while True:
             try:
-                command, args = self._commands.get(timeout=HEALTH_SECONDS)
+                command = self._commands.get(timeout=HEALTH_SECONDS)
             except queue.Empty:
                 self._check_health()
                 continue
             try:
-                if command == "open":
-                    self._finish(datetime.now(UTC))
-                    self._begin(str(args[0]), str(args[1]), args[2])  # type: ignore[arg-type]
-                elif command == "close":
-                    self._finish(args[0])  # type: ignore[arg-type]
-                elif command == "stop":
-                    self._finish(datetime.now(UTC))
+                self._finish(command.at)  # every command ends the running clip first
+                if command.kind == "open":
+                    self._begin(command.event_id, command.order_code, command.at)
+                elif command.kind == "stop":
                     return
             except Exception:  # the camera must never take the station down
-                log.exception("camera command %s failed", command)
+                log.exception("camera command %s failed", command.kind)
             finally:
                 if self._commands.empty():
                     self._idle.set()
