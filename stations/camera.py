@@ -25,8 +25,9 @@ from stations.client import (
     TooEarly,
     Unauthorized,
 )
+from stations.clip_queue import ClipEntry, ClipJournal, ClipStatus
 from stations.codes import UNIQUE_PREFIXES, is_product_code
-from stations.journal import ClipEntry, ClipJournal, ClipStatus, EventStatus, Journal
+from stations.journal import EventStatus, Journal
 from stations.settings import CameraSection, StationSettings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ CLOSE_COMMANDS = frozenset({"CMD:CLOSE", "CMD:LOGOUT"})
 # Characters that would need two levels of ffmpeg filter escaping in a file path.
 _FILTER_SPECIALS = set("'\\:,;[]=")
 STOP_TIMEOUT = 15.0
+BACKOFF = (0.5, 30.0)  # seconds between upload attempts while they fail
 HEALTH_SECONDS = 1.0
 
 
@@ -63,7 +65,8 @@ def input_args(source: str) -> list[str]:
         # A generated picture runs as fast as the CPU allows unless read at its own rate.
         return ["-re", "-f", "lavfi", "-i", source.removeprefix("lavfi:")]
     if source.startswith(("rtsp://", "rtsps://")):
-        return ["-rtsp_transport", "tcp", "-i", source]
+        # A camera that stops answering ends the recording (and is told) instead of hanging it.
+        return ["-rtsp_transport", "tcp", "-timeout", "5000000", "-i", source]
     if source.startswith("/dev/"):
         return ["-f", "v4l2", "-i", source]
     raise CameraError(f"camera source must be /dev/videoN, rtsp://… or lavfi:…, not {source!r}")
@@ -94,6 +97,7 @@ def ffmpeg_command(settings: CameraSection, out: Path, text_file: Path) -> list[
     )
     return [
         settings.ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+        *settings.input_options,
         *input_args(settings.source),
         "-t", str(int(settings.max_minutes * 60)),
         "-vf", drawtext,
@@ -101,6 +105,14 @@ def ffmpeg_command(settings: CameraSection, out: Path, text_file: Path) -> list[
         "-pix_fmt", "yuv420p", "-movflags", "+faststart",
         str(out),
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Command:
+    kind: str  # open | close | stop
+    at: datetime
+    event_id: str = ""
+    order_code: str = ""
 
 
 @dataclass
@@ -120,7 +132,7 @@ class Camera:
     def __init__(self, settings: CameraSection, clips: ClipJournal) -> None:
         input_args(settings.source)  # refuse an unusable source at start, not at the first parcel
         self.settings = settings
-        self.dir = Path(settings.dir)
+        self.dir = Path(settings.dir or "var/station-clips")
         self.dir.mkdir(parents=True, exist_ok=True)
         _filter_path(self.dir)
         self.clips = clips
@@ -128,7 +140,9 @@ class Camera:
         self.on_failure: Callable[[str], None] = lambda error: None
         #: Told when a clip is finished and queued for upload.
         self.on_clip: Callable[[], None] = lambda: None
-        self._commands: queue.Queue[tuple[str, tuple[object, ...]]] = queue.Queue()
+        #: Told "recording", "idle" or "failed" (for the screen).
+        self.on_state: Callable[[str], None] = lambda state: None
+        self._commands: queue.Queue[_Command] = queue.Queue()
         self._current: _Recording | None = None
         self._failed = False  # the operator was told; quiet until a recording works again
         self._thread = threading.Thread(target=self._run, name="station-camera", daemon=True)
@@ -145,17 +159,17 @@ class Camera:
 
     def opened(self, event_id: str, order_code: str, at: datetime) -> None:
         """A parcel is opened: finish any clip still running, start a new one."""
-        self._send("open", event_id, order_code, at)
+        self._send(_Command("open", at, event_id, order_code))
 
     def closed(self, at: datetime) -> None:
         """The receipt is closed: finish the clip."""
-        self._send("close", at)
+        self._send(_Command("close", at))
 
     def stop(self) -> None:
         """Finish the running clip (kept and sent later) and end the thread."""
         if not self._thread.is_alive():
             return
-        self._send("stop")
+        self._send(_Command("stop", datetime.now(UTC)))
         self._thread.join(timeout=STOP_TIMEOUT + 5)
 
     def wait_idle(self, timeout: float) -> bool:
@@ -169,28 +183,25 @@ class Camera:
 
     # -- the recorder thread -----------------------------------------------------------------
 
-    def _send(self, command: str, *args: object) -> None:
+    def _send(self, command: _Command) -> None:
         self._idle.clear()
-        self._commands.put((command, args))
+        self._commands.put(command)
 
     def _run(self) -> None:
         while True:
             try:
-                command, args = self._commands.get(timeout=HEALTH_SECONDS)
+                command = self._commands.get(timeout=HEALTH_SECONDS)
             except queue.Empty:
                 self._check_health()
                 continue
             try:
-                if command == "open":
-                    self._finish(datetime.now(UTC))
-                    self._begin(str(args[0]), str(args[1]), args[2])  # type: ignore[arg-type]
-                elif command == "close":
-                    self._finish(args[0])  # type: ignore[arg-type]
-                elif command == "stop":
-                    self._finish(datetime.now(UTC))
+                self._finish(command.at)  # every command ends the running clip first
+                if command.kind == "open":
+                    self._begin(command.event_id, command.order_code, command.at)
+                elif command.kind == "stop":
                     return
             except Exception:  # the camera must never take the station down
-                log.exception("camera command %s failed", command)
+                log.exception("camera command %s failed", command.kind)
             finally:
                 if self._commands.empty():
                     self._idle.set()
@@ -215,6 +226,7 @@ class Camera:
             return
         self._current = _Recording(clip_id, order_code, path, text_file, log_file, at, process)
         log.info("recording %s for %s", clip_id, order_code)
+        self.on_state("recording")
 
     def _finish(self, at: datetime) -> None:
         rec, self._current = self._current, None
@@ -231,6 +243,7 @@ class Camera:
         rec.log_file.unlink(missing_ok=True)
         self.clips.finish(rec.clip_id, max(at, rec.started_at), size, _sha256(rec.path))
         self._failed = False
+        self.on_state("idle")
         log.info("clip %s of %s: %d bytes", rec.clip_id, rec.order_code, size)
         self.on_clip()
 
@@ -250,6 +263,7 @@ class Camera:
 
     def _failed_now(self, error: str) -> None:
         log.error("camera failed: %s", error)
+        self.on_state("failed")
         if not self._failed:
             self._failed = True
             self.on_failure(error)
@@ -297,7 +311,10 @@ def make_camera(settings: StationSettings, journal: Journal) -> Camera | None:
     """The camera `[camera] source` names, or None when the station records no video."""
     if not settings.camera.source:
         return None
-    return Camera(settings.camera, journal.clips)
+    camera = settings.camera
+    if not camera.dir:
+        camera = camera.model_copy(update={"dir": str(journal.path.with_suffix(".clips"))})
+    return Camera(camera, journal.clips)
 
 
 class ClipUploader:
@@ -307,6 +324,27 @@ class ClipUploader:
         self.clips = clips
         self.client = client
         self.timeout = settings.upload_timeout_seconds
+        self._wake = threading.Event()
+
+    def wake(self) -> None:
+        """Try now: a clip was finished, the server came back, or a scan was replayed."""
+        self._wake.set()
+
+    def run(self, stop: threading.Event, online: Callable[[], bool]) -> None:
+        """Send clips while online until `stop`, backing off after failures (a thread's loop)."""
+        delay = BACKOFF[0]
+        while not stop.is_set():
+            try:
+                progressed = online() and self.send_once()
+            except Exception:  # keep the clip; try again later
+                log.exception("clip upload failed")
+                progressed = False
+            if progressed:
+                delay = BACKOFF[0]
+                continue
+            self._wake.wait(delay if self.clips.backlog() else 5.0)
+            self._wake.clear()
+            delay = min(delay * 2, BACKOFF[1])
 
     def send_once(self) -> bool:
         """Upload the next clip; True if it reached a verdict (stored or refused)."""

@@ -30,7 +30,6 @@ from stations.ui import Screen, View, make_view
 log = logging.getLogger(__name__)
 
 REPLAY_BACKOFF = (0.5, 10.0)
-CLIP_BACKOFF_MAX = 30.0
 # The server's heartbeat enum is coarser than our printer states.
 HEARTBEAT_PRINTER = {PrinterState.RIBBON_OUT: "paper_out", PrinterState.NOT_READY: "offline"}
 
@@ -80,9 +79,8 @@ class Station:
         self._released = journal.last_seq()
         self.camera = camera
         self.uploader = ClipUploader(journal.clips, client, settings.camera)
-        self._clip_wake = threading.Event()
         if camera is not None:
-            camera.on_clip = self._clip_wake.set
+            camera.on_clip = self.uploader.wake
 
     @classmethod
     def from_settings(
@@ -150,12 +148,14 @@ class Station:
         self.prints.start()
         if self.camera is not None:
             self.camera.on_failure = self._camera_failed
+            self.camera.on_state = lambda state: self.feedback.update(show=True, camera=state)
+            self.feedback.update(camera="idle")
             self.camera.start()
         for name, target in (
             ("scanner", self._read_scanner),
             ("replayer", self._replay_loop),
             ("heartbeat", self._heartbeat_loop),
-            ("clips", self._clip_loop),
+            ("clips", lambda: self.uploader.run(self._stop, lambda: self._online)),
         ):
             thread = threading.Thread(target=target, name=f"station-{name}", daemon=True)
             thread.start()
@@ -181,7 +181,7 @@ class Station:
         """Stop every thread and release the devices."""
         self._stop.set()
         self._wake.set()
-        self._clip_wake.set()
+        self.uploader.wake()
         for thread in self._threads:
             thread.join(timeout=10)
         if self.camera is not None:
@@ -371,7 +371,7 @@ class Station:
                 progressed = False
             if progressed:
                 delay = REPLAY_BACKOFF[0]
-                self._clip_wake.set()  # a clip may have waited for this scan to reach the server
+                self.uploader.wake()  # a clip may have waited for this scan to reach the server
                 continue
             # Idle or offline: wait for a new scan, the heartbeat, or the backoff.
             self._wake.wait(delay if self.journal.backlog() else 5.0)
@@ -399,21 +399,6 @@ class Station:
         text = self.feedback.say("camera_failed", error=error[:120])
         self.feedback.update(warnings=(text,))
         self.view.show(self.feedback.screen, "attention")
-
-    def _clip_loop(self) -> None:
-        delay = REPLAY_BACKOFF[0]
-        while not self._stop.is_set():
-            try:
-                progressed = self._online and self.uploader.send_once()
-            except Exception:  # keep the clip; try again later
-                log.exception("clip upload failed")
-                progressed = False
-            if progressed:
-                delay = REPLAY_BACKOFF[0]
-                continue
-            self._clip_wake.wait(delay if self.journal.clips.backlog() else 5.0)
-            self._clip_wake.clear()
-            delay = min(delay * 2, CLIP_BACKOFF_MAX)
 
     # -- heartbeat, LPN blocks, devices ------------------------------------------------------
 
@@ -485,7 +470,7 @@ class Station:
             log.warning("server %s", "reachable: online" if online else "unreachable: offline mode")
             self._online = online
             self._wake.set()
-            self._clip_wake.set()
+            self.uploader.wake()
             self.feedback.update(show=True, online=online, queued=self.journal.backlog())
 
     def _tell(self, result: str, prompt: str, sound: str, **changes: object) -> None:

@@ -123,6 +123,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "scanner_disconnected": {"ru": "отключён", "en": "disconnected", "kk": "ажыратылған"},
     "scanner_closed": {"ru": "ввод закрыт", "en": "input closed", "kk": "енгізу жабық"},
     "printer_ok": {"ru": "готов", "en": "ready", "kk": "дайын"},
+    "footer_camera": {"ru": "Камера", "en": "Camera", "kk": "Камера"},
+    "camera_recording": {"ru": "● идёт запись", "en": "● recording", "kk": "● жазылып жатыр"},
+    "camera_idle": {"ru": "готова", "en": "ready", "kk": "дайын"},
+    "camera_failed_short": {"ru": "не записывает", "en": "not recording", "kk": "жазбайды"},
     "start": {
         "ru": "Отсканируйте свой бейдж, чтобы начать",
         "en": "Scan your badge to start",

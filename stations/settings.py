@@ -85,8 +85,12 @@ class CameraSection(_Section):
     # "lavfi:testsrc=size=640x360:rate=15" (ffmpeg's test picture, for trying it out).
     source: str = ""
     ffmpeg: str = "ffmpeg"
-    # Clips wait here until the server has them (then the file is deleted).
-    dir: str = "var/station-clips"
+    # ffmpeg input options before the source, e.g. ["-input_format", "mjpeg", "-video_size",
+    # "1280x720"] for a USB camera that is slow in its default raw mode.
+    input_options: list[str] = Field(default_factory=list)
+    # Clips wait here until the server has them (then the file is deleted); default: a folder
+    # beside the journal (`….clips`), so stations sharing a folder keep their clips apart.
+    dir: str = ""
     font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     # H.264 quality (lower = better, bigger) and a safety cap on one clip's length.
     crf: int = Field(default=28, ge=0, le=51)

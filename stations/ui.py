@@ -47,6 +47,8 @@ class Screen:
     printer_detail: str = ""
     labels_waiting: int = 0
     lpns_left: int | None = None
+    #: None without a camera; "idle", "recording" or "failed".
+    camera: str | None = None
     last_code: str | None = None
     at: datetime = field(default_factory=datetime.now)
 
@@ -75,7 +77,14 @@ class LogView:
     def show(self, screen: Screen, sound: str | None) -> None:
         """Print what changed."""
         # The queue length itself is in the answers; its draining to zero is worth a line.
-        status = (screen.online, screen.queued == 0, screen.scanner, screen.printer, screen.notice)
+        status = (
+            screen.online,
+            screen.queued == 0,
+            screen.scanner,
+            screen.printer,
+            screen.camera,
+            screen.notice,
+        )
         lines = []
         # A new prompt without a sound (the first one at start) is still what the operator reads.
         if sound is not None or (screen.prompt and screen.prompt != self._prompt):
@@ -83,9 +92,10 @@ class LogView:
             self._prompt = screen.prompt
         if status != self._status:
             state = "online" if screen.online else "OFFLINE"
+            camera = f" camera={screen.camera}" if screen.camera else ""
             lines.append(
                 f"{'status':<15} {state} queued={screen.queued} scanner={screen.scanner} "
-                f"printer={screen.printer} {screen.notice or ''}".rstrip()
+                f"printer={screen.printer}{camera} {screen.notice or ''}".rstrip()
             )
             self._status = status
         with self._lock:
@@ -193,9 +203,15 @@ def _footer(screen: Screen) -> Table:
     if screen.labels_waiting:
         printer_text += f" ({say('footer_waiting', lang, n=screen.labels_waiting)})"
     printer = Text(printer_text, style=_device_style(screen.printer == "ok"))
+    devices: list[str | Text] = [scanner, "   ", printer]
+    if screen.camera:
+        state = "failed_short" if screen.camera == "failed" else screen.camera
+        camera_text = f"{say('footer_camera', lang)}: {_word(f'camera_{state}', lang, state)}"
+        style = "bold red" if screen.camera in ("recording", "failed") else "green"
+        devices += ["   ", Text(camera_text, style=style)]
     left = screen.lpns_left
     lpns = say("footer_lpns_left", lang, n=left) if left is not None else ""
-    table.add_row(Text.assemble(scanner, "   ", printer), Text(lpns))
+    table.add_row(Text.assemble(*devices), Text(lpns))
     for line in (*screen.warnings, screen.notice or ""):
         if line:
             table.add_row(Text(line, style="bold yellow"), Text(""))

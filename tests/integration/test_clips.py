@@ -18,8 +18,10 @@ from click.testing import CliRunner
 from tests.conftest import Station, snapshot
 from tests.integration.dashboard.pages import logged_in
 from tests.integration.test_scan_flows import HEADPHONES
-from wms.db.models import AuditEvent, Clip, ReturnOrder
+from wms.db.models import AuditEvent, BillableEvent, Clip, ReturnOrder
+from wms.domain.billing import Service
 from wms.services import clips
+from wms.services.uow import SYSTEM, execute
 from wms.settings import Settings
 
 FFMPEG = "/usr/bin/ffmpeg"
@@ -95,6 +97,11 @@ def test_a_clip_is_attached_to_the_order_its_first_scan_opened_once(
         assert clip.sha256 == hashlib.sha256(mp4).hexdigest()
         audit = s.execute(sa.select(AuditEvent).where(AuditEvent.action == "clip")).scalar_one()
         assert audit.entity_id == order.id
+        # Billed once to the order's merchant (the retry above billed nothing more).
+        billed = s.execute(
+            sa.select(BillableEvent).where(BillableEvent.service == Service.VIDEO_CLIP)
+        ).scalar_one()
+        assert (billed.merchant_id, billed.ref) == (order.merchant_id, order.number)
     stored = Path(settings.clips.dir) / clip.path
     assert stored.read_bytes() == mp4
     assert not any((Path(settings.clips.dir) / "tmp").iterdir())  # no leftovers
@@ -177,7 +184,11 @@ def test_purge_deletes_old_clips_and_their_files_but_keeps_held_ones(
             .where(Clip.client_id.in_([old, held]))
             .values(created_at=datetime.now(UTC) - timedelta(days=200))
         )
-        s.execute(sa.update(Clip).where(Clip.client_id == held).values(hold=True))
+        order_id = s.execute(sa.select(Clip.return_order_id).limit(1)).scalar_one()
+    # A claim holds the order's clips (all three), then the "old" one is let go.
+    assert execute(database, clips.hold, SYSTEM, order_id) == 3
+    with database.sessions() as s, s.begin():
+        s.execute(sa.update(Clip).where(Clip.client_id == old).values(hold=False))
     paths = {c: Path(settings.clips.dir) / p for c, p in _paths(database).items()}
     monkeypatch.setenv("WMS_DATABASE__URL", settings.database.url)
     monkeypatch.setenv("WMS_CLIPS__DIR", settings.clips.dir)
@@ -202,7 +213,7 @@ def test_purge_deletes_old_clips_and_their_files_but_keeps_held_ones(
         s.execute(
             sa.update(Clip)
             .where(Clip.client_id == fresh)
-            .values(created_at=datetime.now(UTC) - timedelta(days=181))
+            .values(created_at=datetime.now(UTC) - timedelta(days=181), hold=False)
         )
     job = CliRunner().invoke(cli, ["jobs", "run", "clips_purge"])
     assert job.exit_code == 0, job.output

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import json
 import subprocess
 from collections.abc import Iterator
@@ -10,10 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from stations.camera import Camera, ffmpeg_command, opens_receipt, overlay_text
-from stations.journal import ClipStatus, Journal
+from stations.camera import Camera, ffmpeg_command, make_camera, opens_receipt, overlay_text
+from stations.clip_queue import ClipStatus
+from stations.journal import Journal
 from stations.settings import CameraSection, load_station_settings
+from stations.ui import LogView, Screen, render
 from tests.stations.fake_wms import FakeWms
 from tests.stations.station_kit import RecordingView, make_station, scan, wait_for
 
@@ -178,8 +183,10 @@ def test_the_ffmpeg_command_reads_the_source_and_draws_the_text(tmp_path: Path) 
     drawtext = argv[argv.index("-vf") + 1]
     assert f"textfile={tmp_path / 'x.txt'}" in drawtext
     assert "fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" in drawtext
-    v4l2 = ffmpeg_command(CameraSection(source="/dev/video0"), tmp_path / "x.mp4", tmp_path / "t")
-    assert v4l2[v4l2.index("-f") + 1 : v4l2.index("-f") + 4] == ["v4l2", "-i", "/dev/video0"]
+    usb = CameraSection(source="/dev/video0", input_options=["-input_format", "mjpeg"])
+    v4l2 = ffmpeg_command(usb, tmp_path / "x.mp4", tmp_path / "t")
+    at = v4l2.index("-input_format")
+    assert v4l2[at : at + 6] == ["-input_format", "mjpeg", "-f", "v4l2", "-i", "/dev/video0"]
     # A code with drawtext's own escape characters is shown as scanned.
     assert overlay_text("A%B\\C").startswith("A\\%B\\\\C  ")
 
@@ -215,3 +222,27 @@ def test_online_only_an_accepted_order_code_starts_a_recording(tmp_path: Path) -
         station.client.close()
         station.journal.close()
         wms.stop()
+
+
+def test_clips_wait_beside_the_journal_by_default(tmp_path: Path, journal: Journal) -> None:
+    settings = load_station_settings(env={"WMS_CONFIG": "", "WMS_CAMERA__SOURCE": TESTSRC})
+    cam = make_camera(settings, journal)
+    assert cam is not None
+    assert cam.dir == tmp_path / "journal.clips"
+    assert make_camera(load_station_settings(env={"WMS_CONFIG": ""}), journal) is None
+
+
+def test_the_screen_says_whether_the_camera_is_recording() -> None:
+    base = Screen(role="receipt", language="ru", online=True, scanner="ok", printer="ok")
+    console = Console(file=io.StringIO(), width=120, height=30, record=True)
+    for state, words in (
+        ("recording", "Камера: ● идёт запись"),
+        ("failed", "Камера: не записывает"),
+    ):
+        console.print(render(dataclasses.replace(base, camera=state), (120, 30)))
+        assert words in console.export_text()
+    console.print(render(base, (120, 30)))
+    assert "Камера" not in console.export_text()  # no camera, no word about it
+    out = io.StringIO()
+    LogView(out).show(dataclasses.replace(base, camera="recording"), None)
+    assert "printer=ok camera=recording" in out.getvalue()

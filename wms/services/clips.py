@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from wms.db.models import Clip, ReturnOrder, ScanEvent
 from wms.db.session import Database
+from wms.domain.billing import Service
 from wms.domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from wms.services import billing
 from wms.services.uow import Actor, UnitOfWork, execute
 
 log = logging.getLogger(__name__)
@@ -142,25 +144,25 @@ def mp4_duration_ms(path: Path) -> int:
             for kind, body, box_end in _boxes(fp, 0, end):
                 if kind != b"moov":
                     continue
-                for inner, payload, _ in _boxes(fp, body, box_end):
+                for inner, payload, inner_end in _boxes(fp, body, box_end):
                     if inner == b"mvhd":
-                        return _mvhd_ms(fp, payload)
+                        return _mvhd_ms(fp, payload, inner_end)
         except struct.error:
             raise InvalidInput("clip.unreadable") from None
     # No movie header: the recorder was killed before it finished the file.
     raise InvalidInput("clip.unreadable")
 
 
-def _mvhd_ms(fp: BinaryIO, payload: int) -> int:
+def _mvhd_ms(fp: BinaryIO, payload: int, end: int) -> int:
     fp.seek(payload)
-    version = fp.read(4)[0]
-    if version == 1:
-        _created, _modified, timescale, duration = struct.unpack(">QQIQ", fp.read(28))
-    else:
-        _created, _modified, timescale, duration = struct.unpack(">IIII", fp.read(16))
+    data = fp.read(min(end - payload, 32))
+    layout = ">4xQQIQ" if data[:1] == b"\x01" else ">4xIIII"
+    if len(data) < struct.calcsize(layout):
+        raise InvalidInput("clip.unreadable")
+    _created, _modified, timescale, duration = struct.unpack_from(layout, data)
     if timescale == 0 or duration == 0:
         raise InvalidInput("clip.unreadable")
-    return duration * 1000 // timescale
+    return int(duration * 1000 // timescale)
 
 
 def _order_of(
@@ -242,6 +244,9 @@ def attach(
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(received.path, final)
     uow.audit("return_order", order.id, "clip", actor, clip_id=clip.id, seconds=duration_ms // 1000)
+    if order.merchant_id is not None:  # the rate card's `video_clip` service, once per clip
+        key = f"video_clip:{actor.station_id}:{upload.client_id}"
+        billing.record(uow, order.merchant_id, Service.VIDEO_CLIP, key, ref=order.number)
     return clip, True
 
 

@@ -135,6 +135,10 @@ def test_a_receipt_with_a_camera_puts_its_clip_on_the_return_order(
     station.scan("CMD:CLOSE")
     wait_for(lambda: station.clips() and station.clips()[0][1] == "sent", timeout=40)
     check_stored(server)
+    # The operator saw the camera rolling, then ready again.
+    output = station.output()
+    assert "camera=recording" in output
+    assert output.rindex("camera=idle") > output.index("camera=recording")
     # Sent clips leave the station's disk; the journal keeps the record.
     assert not list(station.clip_dir.glob("*.mp4"))
     ((order_id,),) = server.query("SELECT id FROM return_orders WHERE order_code = ?", (ORDER,))
