@@ -61,6 +61,9 @@ def main() -> None:
 )
 @click.option("--dpi", type=click.Choice(["203", "300", "600"]))
 @click.option(
+    "--camera", help="Record each opened parcel: /dev/videoN | rtsp://… | lavfi:testsrc (test)."
+)
+@click.option(
     "--log-file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where log lines go (default: next to the journal, .log).",
@@ -76,6 +79,7 @@ def run(
     language: str | None,
     journal: str | None,
     dpi: str | None,
+    camera: str | None,
     log_file: Path | None,
     log_stderr: bool,
     config: Path | None,
@@ -92,6 +96,7 @@ def run(
         },
         scanner={"url": scanner},
         printer={"url": printer, "dpi": int(dpi) if dpi else None},
+        camera={"source": camera},
     )
     if not settings.station.token:
         raise click.UsageError("no station token: pass --token or set WMS_STATION__TOKEN")

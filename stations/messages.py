@@ -91,6 +91,11 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Station error: {error}. Scan again",
         "kk": "Станция қатесі: {error}. Қайта сканерлеңіз",
     },
+    "camera_failed": {
+        "ru": "Камера не записывает ({error}). Продолжайте сканировать и сообщите супервайзеру",
+        "en": "The camera is not recording ({error}). Keep scanning and call a supervisor",
+        "kk": "Камера жазбайды ({error}). Сканерлеуді жалғастырып, супервайзерге хабарлаңыз",
+    },
     "ready": {
         "ru": "Сканируйте",
         "en": "Scan",

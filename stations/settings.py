@@ -1,4 +1,4 @@
-"""Station settings: `[station]`, `[scanner]`, `[printer]` from the shared TOML, env, then flags."""
+"""Station settings: `[station]` `[scanner]` `[printer]` `[camera]` from TOML, env, then flags."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 import siteconfig
 
 ENV_PREFIX = siteconfig.ENV_PREFIX
-SECTIONS = ("station", "scanner", "printer")
+SECTIONS = ("station", "scanner", "printer", "camera")
 Language = Literal["ru", "en", "kk"]
 PRINTER_DPIS = (203, 300, 600)
 
@@ -78,10 +78,28 @@ class PrinterSection(_Section):
     retry_seconds: float = Field(default=3.0, gt=0, le=300)
 
 
+class CameraSection(_Section):
+    """Video of every opened parcel: from the order code to `CMD:CLOSE` (receipt stations)."""
+
+    # "" = no camera; "/dev/video0" (V4L2); "rtsp://user:pass@10.0.0.30/stream1" (IP camera);
+    # "lavfi:testsrc=size=640x360:rate=15" (ffmpeg's test picture, for trying it out).
+    source: str = ""
+    ffmpeg: str = "ffmpeg"
+    # Clips wait here until the server has them (then the file is deleted).
+    dir: str = "var/station-clips"
+    font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    # H.264 quality (lower = better, bigger) and a safety cap on one clip's length.
+    crf: int = Field(default=28, ge=0, le=51)
+    max_minutes: float = Field(default=30, gt=0, le=240)
+    # How long one upload may take before it is retried.
+    upload_timeout_seconds: float = Field(default=300, gt=0, le=3600)
+
+
 class StationSettings(_Section):
     station: StationSection = StationSection()
     scanner: ScannerSection = ScannerSection()
     printer: PrinterSection = PrinterSection()
+    camera: CameraSection = CameraSection()
 
 
 def load_station_settings(

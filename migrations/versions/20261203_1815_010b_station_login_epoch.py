@@ -1,7 +1,7 @@
 """station login codes: a per-station epoch; bumping it revokes the printed login barcode
 
 Revision ID: 010b
-Revises: 012b
+Revises: 010c
 Create Date: 2026-12-03 18:15:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "010b"
-down_revision = "012b"
+down_revision = "010c"
 branch_labels = None
 depends_on = None
 

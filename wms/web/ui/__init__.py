@@ -104,6 +104,7 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    clips,
     floor,
     jobs,
     pages,
@@ -118,6 +119,7 @@ __all__ = [
     "STAFF",
     "analytics",
     "bp",
+    "clips",
     "floor",
     "jobs",
     "pages",
