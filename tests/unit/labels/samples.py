@@ -29,6 +29,7 @@ BUILDERS: dict[str, Callable[..., LabelSpec]] = {
     "resale_sticker": layouts.resale_sticker,
     "badge": layouts.badge,
     "station_login": layouts.station_login,
+    "printer": layouts.printer_label,
 }
 
 DATA: dict[str, dict[str, Any]] = {
@@ -64,6 +65,7 @@ DATA: dict[str, dict[str, Any]] = {
     },
     "badge": {"name": "Айгерим Нұрланқызы", "badge_code": "OP-0042", "role": "Приёмка"},
     "station_login": {"station": "Приёмка-1", "login_code": "SL00001" + "0123456789" * 2 + "7"},
+    "printer": {"name": "ZEBRA-2", "where": "Приёмка, стол 2 — Қабылдау"},
 }
 
 # What each sample's barcodes must decode to (zxing-cpp, plain text mode).
@@ -74,6 +76,7 @@ EXPECTED: dict[str, set[str]] = {
     "resale_sticker": {"LPN0000000123"},
     "badge": {"OP-0042"},
     "station_login": {"SL00001" + "0123456789" * 2 + "7"},
+    "printer": {"PRN-ZEBRA-2"},
 }
 
 
