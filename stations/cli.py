@@ -112,6 +112,7 @@ def run(
     except ValueError as exc:  # a scanner or printer URL that cannot be opened
         raise click.UsageError(str(exc)) from exc
     try:
+        station.greet()
         station.connect()
         station.start()
         station.run()

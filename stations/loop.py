@@ -142,6 +142,10 @@ class Station:
         self.top_up_lpns()
         return True
 
+    def greet(self) -> None:
+        """Show the first prompt at once (before the server is asked: that may take a timeout)."""
+        self.feedback.update(show=True, prompt=self.feedback.say("start"))
+
     def start(self) -> None:
         """Start the print queue, scanner reader, replayer and heartbeat threads."""
         self.journal.prune()

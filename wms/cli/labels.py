@@ -54,8 +54,8 @@ def labels_group() -> None:
 def render(layout: str, fmt: str, dpi: str, data: str, station: str | None, output: str) -> None:
     """Render LAYOUT (unit, return_slip, bin, resale_sticker, badge, station_login) from --data."""
     fields = load_data(data)
-    if layout == "station_login":
-        fields = _station_login_fields(station)
+    if layout == "station_login" and (station or "login_code" not in fields):
+        fields = _station_login_fields(station)  # the code is read, never typed in
     spec = build_spec(layout, fields)
     try:
         if fmt == "zpl":

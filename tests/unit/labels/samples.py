@@ -28,6 +28,7 @@ BUILDERS: dict[str, Callable[..., LabelSpec]] = {
     "bin": layouts.bin_label,
     "resale_sticker": layouts.resale_sticker,
     "badge": layouts.badge,
+    "station_login": layouts.station_login,
     "printer": layouts.printer_label,
 }
 
@@ -63,6 +64,7 @@ DATA: dict[str, dict[str, Any]] = {
         "price": "45 990 ₸",
     },
     "badge": {"name": "Айгерим Нұрланқызы", "badge_code": "OP-0042", "role": "Приёмка"},
+    "station_login": {"station": "Приёмка-1", "login_code": "SL00001" + "0123456789" * 2 + "7"},
     "printer": {"name": "ZEBRA-2", "where": "Приёмка, стол 2 — Қабылдау"},
 }
 
@@ -73,6 +75,7 @@ EXPECTED: dict[str, set[str]] = {
     "bin": {"BIN-A-01-02"},
     "resale_sticker": {"LPN0000000123"},
     "badge": {"OP-0042"},
+    "station_login": {"SL00001" + "0123456789" * 2 + "7"},
     "printer": {"PRN-ZEBRA-2"},
 }
 

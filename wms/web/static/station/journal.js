@@ -28,7 +28,7 @@
     return "LPN" + digits;
   }
 
-  function Journal(db) { this.db = db; }
+  function Journal(db) { this.db = db; this.persistent = true; }
 
   /** Store a scan before anything else happens to it; resolves to the stored entry. */
   Journal.prototype.record = function (entry) {
@@ -107,7 +107,41 @@
     });
   };
 
+  /** Without IndexedDB (a private window, a broken profile): the same calls, kept in memory
+   * only, so scans still go out in order and once; nothing survives a reload. */
+  function MemoryJournal() { this.events = []; this.seq = 0; this.persistent = false; }
+
+  MemoryJournal.prototype.record = function (entry) {
+    var stored = {
+      seq: ++this.seq, event_id: entry.event_id, code: entry.code, scanned_at: entry.scanned_at,
+      status: "pending", lpn: null, offline: false, attempts: 0
+    };
+    this.events.push(stored);
+    return Promise.resolve(stored);
+  };
+  MemoryJournal.prototype.pending = function () {
+    return this.events.filter(function (e) { return e.status === "pending"; });
+  };
+  MemoryJournal.prototype.firstPending = function () {
+    return Promise.resolve(this.pending()[0] || null);
+  };
+  MemoryJournal.prototype.backlog = function () { return Promise.resolve(this.pending().length); };
+  MemoryJournal.prototype.update = function (seq, changes) {
+    var entry = this.events.filter(function (e) { return e.seq === seq; })[0];
+    Object.keys(changes).forEach(function (key) { entry[key] = changes[key]; });
+    return Promise.resolve(entry);
+  };
+  MemoryJournal.prototype.entries = function () { return Promise.resolve(this.events.slice()); };
+  MemoryJournal.prototype.assignLpn = function () { return Promise.resolve(null); };
+  MemoryJournal.prototype.addBlock = function () { return Promise.resolve(); };
+  MemoryJournal.prototype.lpnsLeft = function () { return Promise.resolve(0); };
+
   function open(name) {
+    if (!window.indexedDB) { return Promise.resolve(new MemoryJournal()); }
+    return openIndexedDb(name).catch(function () { return new MemoryJournal(); });
+  }
+
+  function openIndexedDb(name) {
     var request = indexedDB.open(name, 1);
     request.onupgradeneeded = function () {
       var db = request.result;

@@ -126,6 +126,7 @@
 
   // --- the journal: stored first, sent in order, replayed exactly once (event ids) ---
   var journal = null;
+  var opened = window.StationJournal.open("wms-station-" + body.dataset.stationId);
   var online = true;
   var sending = false;
   var retryTimer = null;
@@ -330,8 +331,8 @@
     }
     document.getElementById("last").textContent = code.split(GS).join("<GS>");
     var scan = { event_id: uuid4(), code: code, scanned_at: new Date().toISOString() };
-    if (!journal) { body.dataset.journalError = "no journal"; return; }
-    journal.record(scan).then(function (entry) {
+    // The journal opens a moment after the page: scans typed before wait for it, in order.
+    opened.then(function (j) { return j.record(scan); }).then(function (entry) {
       // Offline: the station answers now (an LPN for a unit) and the scan waits its turn.
       return online ? null : handleOffline(entry);
     }).then(kick);
@@ -365,10 +366,10 @@
       .then(function () { body.dataset.sw = "registered"; })
       .catch(function (error) { body.dataset.sw = "failed: " + error; });
   }
-  window.StationJournal.open("wms-station-" + body.dataset.stationId).then(function (opened) {
-    journal = opened;
-    body.dataset.journal = "open";
+  opened.then(function (j) {
+    journal = j;
+    body.dataset.journal = j.persistent ? "open" : "memory";
     topUpLpns();
     kick();  // scans left from before a reload go first
-  }).catch(function (error) { body.dataset.journalError = String(error); });
+  });
 }());
