@@ -93,6 +93,12 @@ def badge(*, name: str, badge_code: str, role: str | None = None) -> LabelSpec:
     return make(LabelKind.BADGE, fields, Barcode("badge", Symbology.CODE128, badge_code))
 
 
+def station_login(*, station: str, login_code: str, role: str | None = None) -> LabelSpec:
+    """Handheld login card: the station's name and its secret login code as Code 128 (no text)."""
+    fields = {"station": station, "role": role, "headline": "Вход станции · Station login"}
+    return make(LabelKind.STATION_LOGIN, fields, Barcode("login", Symbology.CODE128, login_code))
+
+
 def printer_label(*, name: str, where: str | None = None) -> LabelSpec:
     """Printer label: `PRN-<name>` as Code 128; a station that scans it prints there."""
     data = name if name.startswith("PRN-") else f"PRN-{name}"

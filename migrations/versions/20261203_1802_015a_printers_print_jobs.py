@@ -1,7 +1,7 @@
 """server printers: printers registry, per-printer print job queues, station -> printer
 
 Revision ID: 015a
-Revises: 012b
+Revises: 010b
 Create Date: 2026-12-03 18:02:00.122531+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "015a"
-down_revision = "012b"
+down_revision = "010b"
 branch_labels = None
 depends_on = None
 

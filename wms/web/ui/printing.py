@@ -126,22 +126,9 @@ def print_return(order_id: int) -> Any:
     return back
 
 
-@bp.route("/stations/<int:station_id>")
-@protect(STAFF)
-def station(station_id: int) -> Any:
-    """A station: where its labels print, and its latest print jobs."""
-    with wms().db.reading() as db:
-        row = db.get(Station, station_id)
-        if row is None:
-            raise NotFound("station.not_found", station=str(station_id))
-        choices = printers.printer_choices(db)
-        jobs = printers.station_jobs(db, station_id)
-    return render_template(
-        "ui/station.html", station=row, choices=choices, jobs=jobs, form=AssignForm()
-    )
-
-
-def _assign(uow: UnitOfWork, actor: Actor, station_id: int, printer_id: int | None) -> str | None:
+def _assign(
+    uow: UnitOfWork, actor: Actor, station_id: int, printer_id: int | None
+) -> tuple[str, str | None]:
     row = uow.session.get(Station, station_id)
     if row is None:
         raise NotFound("station.not_found", station=str(station_id))
@@ -149,7 +136,7 @@ def _assign(uow: UnitOfWork, actor: Actor, station_id: int, printer_id: int | No
     if printer_id and printer is None:
         raise NotFound("print.printer_unknown", name=str(printer_id))
     printers.assign_station(uow, actor, row, printer)
-    return printer.name if printer else None
+    return row.name, printer.name if printer else None
 
 
 @bp.route("/stations/<int:station_id>/printer", methods=["POST"])
@@ -157,11 +144,12 @@ def _assign(uow: UnitOfWork, actor: Actor, station_id: int, printer_id: int | No
 def assign_printer(station_id: int) -> Any:
     """Send a station's labels to a server printer, or back to the station."""
     form = AssignForm()
+    station_name: str | None = None
     if not form.validate_on_submit():
         flash(str(_("Choose a printer.")), "error")
     else:
         try:
-            name = run(_assign, current().actor, station_id, form.printer.data)
+            station_name, name = run(_assign, current().actor, station_id, form.printer.data)
         except DomainError as exc:
             flash(domain_message(exc), "error")
         else:
@@ -169,7 +157,13 @@ def assign_printer(station_id: int) -> Any:
                 flash(str(_("The station prints on %(name)s.", name=name)), "ok")
             else:
                 flash(str(_("The station prints its labels itself.")), "ok")
-    return redirect(url_for("ui.station", station_id=station_id), 303)
+    if station_name is None:
+        with wms().db.reading() as db:
+            row = db.get(Station, station_id)
+            if row is None:
+                raise NotFound("station.not_found", station=str(station_id))
+            station_name = row.name
+    return redirect(url_for("ui.station", name=station_name), 303)
 
 
 @bp.route("/printers", methods=["GET", "POST"])
