@@ -85,6 +85,8 @@ class JournalEntry:
             "scanned_at": self.scanned_at,
             "lpn": self.lpn,
             "offline": offline,
+            # Tells a server printer not to print again what the station printed offline.
+            "printed_locally": self.printed_locally,
         }
 
 

@@ -83,22 +83,24 @@ def test_a_station_is_assigned_on_its_page_and_the_floor_lists_printers(
     client = logged_in(app, "supervisor")
     db = app.extensions["wms"].db
     with db.reading() as s:
-        station_id = s.execute(sa.select(Station.id).order_by(Station.id)).scalars().first()
-    page = client.get(f"/stations/{station_id}")
+        station_id, name = s.execute(
+            sa.select(Station.id, Station.name).order_by(Station.id)
+        ).first()  # type: ignore[misc]
+    page = client.get(f"/stations/{name}")
     assert page.status_code == 200
+    assert f'action="/stations/{station_id}/printer"' in page.get_data(as_text=True)
     url = f"/stations/{station_id}/printer"
-    answer = post_form(client, url, {"printer": printer.id}, page=f"/stations/{station_id}")
+    answer = post_form(client, url, {"printer": printer.id}, page=f"/stations/{name}")
     assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"/stations/{name}")
     with db.reading() as s:
         assert s.get(Station, station_id).printer_id == printer.id  # type: ignore[union-attr]
-    assert (
-        post_form(client, url, {"printer": ""}, page=f"/stations/{station_id}").status_code == 303
-    )
+    assert post_form(client, url, {"printer": ""}, page=f"/stations/{name}").status_code == 303
     with db.reading() as s:
         assert s.get(Station, station_id).printer_id is None  # type: ignore[union-attr]
     floor = client.get("/floor/live").get_data(as_text=True)
     assert 'id="printer-ZEBRA-1"' in floor
-    assert client.get("/stations/99999").status_code == 404
+    assert client.get("/stations/NO-SUCH-STATION").status_code == 404
 
 
 def test_printers_are_added_listed_labelled_and_removed_on_the_printers_page(

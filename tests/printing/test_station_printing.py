@@ -71,3 +71,18 @@ def test_a_station_without_a_printer_still_gets_its_labels(
     (label,) = receipt.ok(HEADPHONES)["print"]
     assert label["kind"] == "unit"
     assert queued(app) == []
+
+
+def test_a_label_the_station_printed_offline_is_not_printed_again_on_the_server(
+    station: Callable[[str], Station], app: Any
+) -> None:
+    execute(app.extensions["wms"].db, printers.add_printer, SYSTEM, "ZEBRA-1", "tcp://h:9100")
+    receipt = station("receipt")
+    receipt.ok("PRN-ZEBRA-1")
+    receipt.ok("OP-0001")
+    receipt.ok("CMD:BLIND")
+    printed = receipt.ok(HEADPHONES, offline=True, printed_locally=True)
+    assert [label["kind"] for label in printed["print"]] == ["unit"]  # for the station to check
+    assert queued(app) == []
+    receipt.ok(HEADPHONES, offline=True)  # its offline label did not print: the server prints it
+    assert [kind for kind, *_x in queued(app)] == ["unit"]

@@ -18,7 +18,7 @@ LAYOUT_WARNING = {
     "en": "The scanner types through a Russian layout: switch it to USB-COM",
     "kk": "Сканер орыс тілінде теріп жатыр: USB-COM режиміне ауыстырыңыз",
 }
-SCAN_KEYS = {"event_id", "code", "symbology", "scanned_at", "lpn", "offline"}
+SCAN_KEYS = {"event_id", "code", "symbology", "scanned_at", "lpn", "offline", "printed_locally"}
 
 
 class FakeWms:

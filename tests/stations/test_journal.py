@@ -31,6 +31,7 @@ def test_scans_are_stored_pending_in_order_with_raw_codes(tmp_path: Path) -> Non
         "scanned_at": "2025-03-01T09:30:00+00:00",
         "lpn": None,
         "offline": True,
+        "printed_locally": False,
     }
     journal.mark_sent(a.event_id, {"result": "ok"})
     assert journal.first_pending() == journal.get(b.event_id)

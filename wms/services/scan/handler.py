@@ -63,6 +63,8 @@ class ScanRequest:
     scanned_at: datetime
     lpn: str | None = None
     offline: bool = False
+    #: The station already printed its own label for this (offline) scan.
+    printed_locally: bool = False
 
 
 _SCAN_EVENTS = table_of(ScanEvent)
@@ -134,7 +136,8 @@ def handle_scan(uow: UnitOfWork, station_id: int, req: ScanRequest) -> dict[str,
     ctx, reply = reply
     if reply.prints:
         ctx.update_data(last_print=[spec.to_dict() for spec in reply.prints])
-        _print_on_server(uow, ctx, reply, reprint=handler is Handler.REPRINT)
+        if not req.printed_locally:
+            _print_on_server(uow, ctx, reply, reprint=handler is Handler.REPRINT)
     ctx.state.updated_at = uow.now()
     response = _response(ctx, reply)
     return _record(uow, ctx, req, reply, response)

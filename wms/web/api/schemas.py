@@ -41,6 +41,11 @@ class ScanIn(Strict):
         default=None, pattern=r"^LPN[0-9]{10}$", description="LPN assigned offline from a block"
     )
     offline: bool = False
+    printed_locally: bool = Field(
+        default=False,
+        description="the station printed this scan's label itself while offline: "
+        "a server printer assigned to the station does not print it again",
+    )
 
 
 class ScanOut(BaseModel):

@@ -41,6 +41,7 @@ def scan(principal: Principal, body: s.ScanIn) -> dict[str, Any]:
         scanned_at=body.scanned_at,
         lpn=body.lpn,
         offline=body.offline,
+        printed_locally=body.printed_locally,
     )
     with scan_metrics(principal) as answer:
         answer.update(run(handle_scan, principal.station_id, req))
