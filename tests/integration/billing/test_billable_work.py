@@ -118,7 +118,8 @@ def test_storage_over_a_month_with_moves_between_zones(station: Any, database: A
     assert len(stored) == sum(len(v) for v in expected_by_day.values())
 
     def setup(uow: Any) -> None:
-        rows = [{**r, "valid_from": "2026-01-01"} for r in STORAGE_CARD]
+        # Same identity as the demo card's lines (valid from 2024-01-01): they replace them.
+        rows = [{**r, "valid_from": "2024-01-01"} for r in STORAGE_CARD]
         billing.import_rates(
             uow, SYSTEM, rows, ["merchant", "service", "qualifier", "valid_from", "price_first"]
         )
