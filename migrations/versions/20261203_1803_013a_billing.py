@@ -1,7 +1,7 @@
 """billing: rate card lines, billable events (idempotency key), invoices and credit notes
 
 Revision ID: 013a
-Revises: 012b
+Revises: 015a
 Create Date: 2026-12-03 18:03:39.669260+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "013a"
-down_revision = "012b"
+down_revision = "015a"
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from wms.db.models.billing import (
     RateCardLine,
 )
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
 from wms.db.models.kpi import (
@@ -40,6 +41,7 @@ from wms.db.models.ops import (
     OutboxMessage,
     OutboxStatus,
 )
+from wms.db.models.printing import Printer, PrintJob
 from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
 from wms.db.models.sync import SyncAccount
@@ -63,6 +65,7 @@ __all__ = [
     "InvoiceLine",
     "RateCardLine",
     "Bin",
+    "Clip",
     "Counter",
     "DispositionRule",
     "ExceptionStatus",
@@ -82,6 +85,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Photo",
+    "PrintJob",
+    "Printer",
     "Product",
     "ProductBarcode",
     "ReturnLine",

@@ -105,10 +105,13 @@ def _http_error(exc: HTTPException) -> Any:
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
     billing,
+    clips,
     floor,
     jobs,
     pages,
+    printing,
     returns,
+    stations,
     stock,
     units,
 )
@@ -119,10 +122,13 @@ __all__ = [
     "analytics",
     "billing",
     "bp",
+    "clips",
     "floor",
     "jobs",
     "pages",
+    "printing",
     "returns",
+    "stations",
     "stock",
     "units",
 ]
