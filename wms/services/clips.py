@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from wms.db.models import Clip, ReturnOrder, ScanEvent
 from wms.db.session import Database
+from wms.domain.billing import Service
 from wms.domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from wms.services import billing
 from wms.services.uow import Actor, UnitOfWork, execute
 
 log = logging.getLogger(__name__)
@@ -242,6 +244,9 @@ def attach(
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(received.path, final)
     uow.audit("return_order", order.id, "clip", actor, clip_id=clip.id, seconds=duration_ms // 1000)
+    if order.merchant_id is not None:
+        key = f"video_clip:{clip.sha256}"  # the same film sent twice bills once
+        billing.record(uow, order.merchant_id, Service.VIDEO_CLIP, key, ref=order.number)
     return clip, True
 
 
