@@ -161,8 +161,7 @@ def _aggregates(session: Session, invoice_ids: list[int]) -> dict[int, list[Even
         )
         .where(e.invoice_id.in_(invoice_ids))
         .group_by(e.invoice_id, e.service, e.qualifier, e.day)
-        .order_by(e.invoice_id, e.day)
-    )
+    )  # no ORDER BY: pricing sorts its lines, and a hash aggregate needs no sort
     out: dict[int, list[Event]] = {}
     for invoice_id, s, q, d, qty, amount, n in rows:
         event = Event(f"{s}:{q}:{d}", Service(s), d, Decimal(qty), q, Decimal(amount), int(n))
