@@ -48,6 +48,18 @@ def test_scans_bill_their_work_once_even_when_replayed(station: Any, database: A
         (Service.INSPECTION_UNIT, first, category): 1,
         (Service.PUTAWAY, first, ""): 1,
     }
+    # The month's draft, a replay of the grade scan, the draft again: the total moves once.
+    month = Period.of(billed_day(database))
+    before = {r.merchant: r.total for r in execute(database, invoicing.run, SYSTEM, month)}
+    assert before["ALTYN"] > 0
+    assert inspection.post("CMD:GRADE-RESELLABLE", event_id=event_id) == graded
+    after = {r.merchant: r.total for r in execute(database, invoicing.run, SYSTEM, month)}
+    assert after == before
+
+
+def billed_day(database: Any) -> date:
+    (order,) = _events(database, service=Service.RECEIPT_ORDER)
+    return order.day
 
 
 def billed_order(database: Any) -> str:
