@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
@@ -112,12 +113,15 @@ def line_cells(line: InvoiceLine, lang: str) -> list[str]:
 
 
 def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
+    # Each face on its own: the label renderer may have registered the regular one already.
+    registered = pdfmetrics.getRegisteredFontNames()
     path = next((p for p in FONT_PATHS if p.is_file()), FONT_PATHS[-1])
-    pdfmetrics.registerFont(TTFont(FONT, str(path)))
     bold = Path(str(path).replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold if bold.is_file() else path)))
+    if FONT not in registered:
+        pdfmetrics.registerFont(TTFont(FONT, str(path)))
+    if FONT_BOLD not in registered:
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold if bold.is_file() else path)))
+        registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 def render_pdf(session: Session, invoice: Invoice, lang: str = "ru") -> bytes:

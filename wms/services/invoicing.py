@@ -45,7 +45,12 @@ class RunResult:
 def run(
     uow: UnitOfWork, actor: Actor, period: Period, merchant: Merchant | None = None
 ) -> list[RunResult]:
-    """Create or recalculate the draft invoice of each merchant for the period."""
+    """Create or recalculate the draft invoice of each merchant for the period.
+
+    All merchants' drafts are filled by one UPDATE and priced from one aggregate query: the
+    events of merchants are interleaved on disk, so a pass per merchant would read the whole
+    month once per merchant.
+    """
     session = uow.session
     merchants = (
         [merchant]
@@ -54,8 +59,30 @@ def run(
             session.scalars(sa.select(Merchant).where(Merchant.active).order_by(Merchant.code))
         )
     )
-    card = load_card(session)
-    return [_run_one(uow, actor, period, m, card) for m in merchants]
+    # Merchant rows serialise runs (two workers never make two drafts), locked in id order.
+    ids = sorted(m.id for m in merchants)
+    session.execute(
+        sa.select(Merchant.id).where(Merchant.id.in_(ids)).order_by(Merchant.id).with_for_update()
+    )
+    frozen: dict[int, RunResult] = {}
+    drafts: dict[int, Invoice] = {}
+    for m in merchants:
+        invoice = _current(session, m.id, period)
+        if invoice is not None and invoice.state in FROZEN_INVOICE_STATES:
+            frozen[m.id] = _result(m, invoice, recalculated=False, unpriced=0)
+        else:
+            drafts[m.id] = _draft(session, m, period, invoice)
+    if drafts:
+        _attach(session, drafts, period)
+        groups = _aggregates(session, [invoice.id for invoice in drafts.values()])
+        card = load_card(session)
+        for m in merchants:
+            if m.id in drafts:
+                invoice = drafts[m.id]
+                frozen[m.id] = _recalculate(
+                    uow, actor, m, invoice, card, groups.get(invoice.id, [])
+                )
+    return [frozen[m.id] for m in merchants]
 
 
 def _current(session: Session, merchant_id: int, period: Period) -> Invoice | None:
@@ -71,38 +98,47 @@ def _current(session: Session, merchant_id: int, period: Period) -> Invoice | No
     ).first()
 
 
-def _run_one(
-    uow: UnitOfWork, actor: Actor, period: Period, merchant: Merchant, card: list[RateLine]
-) -> RunResult:
-    session = uow.session
-    # The merchant row serialises runs of one merchant (two workers never make two drafts).
-    session.execute(sa.select(Merchant.id).where(Merchant.id == merchant.id).with_for_update())
-    invoice = _current(session, merchant.id, period)
-    if invoice is not None and invoice.state in FROZEN_INVOICE_STATES:
-        return _result(merchant, invoice, recalculated=False, unpriced=0)
-    if invoice is None:
-        invoice = Invoice(
-            kind=DocumentKind.INVOICE,
-            merchant_id=merchant.id,
-            period=str(period),
-            state=InvoiceState.DRAFT,
-        )
-        session.add(invoice)
-        session.flush()
-    else:
-        next_invoice_state(invoice.state, InvoiceAction.RECALCULATE)
-    # Late events of earlier months (their invoice already final) land on this one.
+def _draft(session: Session, merchant: Merchant, period: Period, found: Invoice | None) -> Invoice:
+    if found is not None:
+        next_invoice_state(found.state, InvoiceAction.RECALCULATE)
+        return found
+    invoice = Invoice(
+        kind=DocumentKind.INVOICE,
+        merchant_id=merchant.id,
+        period=str(period),
+        state=InvoiceState.DRAFT,
+    )
+    session.add(invoice)
+    session.flush()
+    return invoice
+
+
+def _attach(session: Session, drafts: dict[int, Invoice], period: Period) -> None:
+    """Put every unbilled event up to the period's end on its merchant's draft (late events of
+    months already final included): one UPDATE for all merchants."""
+    e = _EVENTS.c
+    target = sa.case({mid: inv.id for mid, inv in drafts.items()}, value=e.merchant_id)
     session.execute(
         _EVENTS.update()
         .where(
-            _EVENTS.c.merchant_id == merchant.id,
-            _EVENTS.c.invoice_id.is_(None),
-            _EVENTS.c.day <= period.last_day,
+            e.merchant_id.in_(list(drafts)),
+            e.invoice_id.is_(None),
+            e.day <= period.last_day,
         )
-        .values(invoice_id=invoice.id)
+        .values(invoice_id=target)
     )
-    priced = price(card, merchant.code, _aggregates(session, invoice.id))
-    _replace_lines(session, invoice, priced.lines)
+
+
+def _recalculate(
+    uow: UnitOfWork,
+    actor: Actor,
+    merchant: Merchant,
+    invoice: Invoice,
+    card: list[RateLine],
+    events: list[Event],
+) -> RunResult:
+    priced = price(card, merchant.code, events)
+    _replace_lines(uow.session, invoice, priced.lines)
     invoice.net, invoice.vat, invoice.total = priced.net, priced.vat, priced.total
     invoice.calculated_at = uow.now()
     uow.audit("invoice", invoice.id, "recalculate", actor, total=str(invoice.total))
@@ -110,11 +146,12 @@ def _run_one(
     return _result(merchant, invoice, recalculated=True, unpriced=unpriced)
 
 
-def _aggregates(session: Session, invoice_id: int) -> list[Event]:
-    """The invoice's events summed per service, qualifier and day (one rate line per group)."""
+def _aggregates(session: Session, invoice_ids: list[int]) -> dict[int, list[Event]]:
+    """The invoices' events summed per service, qualifier and day (one rate line per group)."""
     e = _EVENTS.c
     rows = session.execute(
         sa.select(
+            e.invoice_id,
             e.service,
             e.qualifier,
             e.day,
@@ -122,14 +159,14 @@ def _aggregates(session: Session, invoice_id: int) -> list[Event]:
             sa.func.sum(e.amount),
             sa.func.count(),
         )
-        .where(e.invoice_id == invoice_id)
-        .group_by(e.service, e.qualifier, e.day)
-        .order_by(e.day)
-    )
-    return [
-        Event(f"{s}:{q}:{d}", Service(s), d, Decimal(qty), q, Decimal(amount), int(n))
-        for s, q, d, qty, amount, n in rows
-    ]
+        .where(e.invoice_id.in_(invoice_ids))
+        .group_by(e.invoice_id, e.service, e.qualifier, e.day)
+    )  # no ORDER BY: pricing sorts its lines, and a hash aggregate needs no sort
+    out: dict[int, list[Event]] = {}
+    for invoice_id, s, q, d, qty, amount, n in rows:
+        event = Event(f"{s}:{q}:{d}", Service(s), d, Decimal(qty), q, Decimal(amount), int(n))
+        out.setdefault(invoice_id, []).append(event)
+    return out
 
 
 def _replace_lines(session: Session, invoice: Invoice, lines: list[Line]) -> None:

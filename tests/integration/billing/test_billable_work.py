@@ -48,6 +48,18 @@ def test_scans_bill_their_work_once_even_when_replayed(station: Any, database: A
         (Service.INSPECTION_UNIT, first, category): 1,
         (Service.PUTAWAY, first, ""): 1,
     }
+    # The month's draft, a replay of the grade scan, the draft again: the total moves once.
+    month = Period.of(billed_day(database))
+    before = {r.merchant: r.total for r in execute(database, invoicing.run, SYSTEM, month)}
+    assert before["ALTYN"] > 0
+    assert inspection.post("CMD:GRADE-RESELLABLE", event_id=event_id) == graded
+    after = {r.merchant: r.total for r in execute(database, invoicing.run, SYSTEM, month)}
+    assert after == before
+
+
+def billed_day(database: Any) -> date:
+    (order,) = _events(database, service=Service.RECEIPT_ORDER)
+    return order.day
 
 
 def billed_order(database: Any) -> str:
@@ -118,7 +130,8 @@ def test_storage_over_a_month_with_moves_between_zones(station: Any, database: A
     assert len(stored) == sum(len(v) for v in expected_by_day.values())
 
     def setup(uow: Any) -> None:
-        rows = [{**r, "valid_from": "2026-01-01"} for r in STORAGE_CARD]
+        # Same identity as the demo card's lines (valid from 2024-01-01): they replace them.
+        rows = [{**r, "valid_from": "2024-01-01"} for r in STORAGE_CARD]
         billing.import_rates(
             uow, SYSTEM, rows, ["merchant", "service", "qualifier", "valid_from", "price_first"]
         )

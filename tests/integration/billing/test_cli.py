@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 GOOD = """merchant,service,qualifier,valid_from,valid_to,first_qty,price_first,price_additional,min_charge,max_charge,percent,vat_percent
-,receipt_unit,,2026-01-01,,,100,,,,,12
+,receipt_unit,,2024-01-01,,,100,,,,,12
 ALTYN,inspection_unit,phones,2026-01-01,,,350,,,,,12
-,claim_handling,,2026-01-01,,,,,1000,20000,8,12
+,claim_handling,,2024-01-01,,,,,1000,20000,8,12
 """
 BAD = """merchant,service,qualifier,valid_from,valid_to,first_qty,price_first,price_additional,min_charge,max_charge,percent,vat_percent
 ,repack,,2026-01-01,,,150,,,,,12
@@ -26,12 +26,16 @@ def test_rates_import_run_list(run: Any, tmp_path: Path) -> None:
     assert run("demo")[0] == 0
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text(GOOD, encoding="utf-8")
+    count = "SELECT count(*) FROM billing_rates"
+    with run.engine().connect() as conn:
+        demo_lines = conn.execute(sa.text(count)).scalar_one()
     bad.write_text(BAD, encoding="utf-8")
     code, out = run("billing", "rates", "import", str(good))
     assert (code, "3 rate lines imported" in out) == (0, True), out
     code, out = run("billing", "rates", "import", str(bad))
     assert code == 1
-    # Every bad line is named, the good one (line 2) imports nothing either.
+    # Every bad line is named; the good one (line 2) is not imported either.
+    # (Lines 1 and 3 of the good file replaced the demo's lines with the same identity.)
     for needle in (
         "Line 3: validity overlaps",
         "Line 4: unknown service",
@@ -40,7 +44,7 @@ def test_rates_import_run_list(run: Any, tmp_path: Path) -> None:
         assert needle in out, out
     assert "Line 5: price_first is negative" in out
     with run.engine().connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM billing_rates")).scalar_one() == 3
+        assert conn.execute(sa.text(count)).scalar_one() == demo_lines + 1
     code, out = run("billing", "run", "--period", "2026-13")
     assert code == 1
     assert "YYYY-MM" in out
