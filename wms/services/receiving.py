@@ -23,7 +23,7 @@ from wms.domain.errors import Conflict, DuplicateMarkingCode, InvalidInput, NotF
 from wms.domain.orders import OrderAction, ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType, default_reason
 from wms.domain.units import UnitAction, UnitState
-from wms.services import sequences
+from wms.services import marketplace_writes, sequences
 from wms.services.units import get_order, get_unit, transition, transition_order
 from wms.services.uow import Actor, UnitOfWork
 
@@ -470,6 +470,8 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
                 )
             )
     _notify_receipt_closed(uow, order, result)
+    # Kaspi expects to hear that its return reached us (reference §5.1).
+    marketplace_writes.queue_kaspi_arrival(uow, order)
     return result
 
 

@@ -15,8 +15,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
 
-from wms.db.models import MarketplaceAccount, Merchant, MerchantOrderCount, Offer, Product
-from wms.domain.returns import Marketplace
+from wms.db.models import (
+    MarketplaceAccount,
+    Merchant,
+    MerchantOrderCount,
+    Offer,
+    Product,
+    ReturnOrder,
+)
+from wms.domain.returns import Marketplace, ReturnType
 from wms.domain.stock import Channel
 from wms.services import offers as offer_service
 from wms.services.accounts_marketplace import (
@@ -203,6 +210,7 @@ def _kaspi(
         "merchant_id": str((account.settings or {}).get("merchant_id", "")),
         "name": account.name,
         "feed_url": feed_url(server_url, token) if demo_feed else None,
+        "orders": _kaspi_returns(account),
         "generate": {
             "orders": 60,
             "days": 30,
@@ -213,6 +221,32 @@ def _kaspi(
             "completed": _recorded_completed_orders(account),
         },
     }
+
+
+def _kaspi_returns(account: MarketplaceAccount) -> list[dict[str, Any]]:
+    """The database's Kaspi returns as sandbox orders on their way back (status by type)."""
+    session = object_session(account)
+    if session is None:
+        return []
+    orders = session.execute(
+        sa.select(ReturnOrder).where(
+            ReturnOrder.merchant_id == account.merchant_id,
+            ReturnOrder.marketplace == Marketplace.KASPI,
+            ReturnOrder.external_id.is_not(None),
+            ReturnOrder.order_code.is_not(None),
+        )
+    ).scalars()
+    return [
+        {
+            "id": order.external_id,
+            "code": order.order_code,
+            "status": "KASPI_DELIVERY_RETURN_REQUESTED"
+            if order.return_type is ReturnType.CUSTOMER_RETURN
+            else "CANCELLING",
+            "age_days": 3,
+        }
+        for order in orders
+    ]
 
 
 def _recorded_completed_orders(account: MarketplaceAccount) -> int:
