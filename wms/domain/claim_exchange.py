@@ -114,14 +114,18 @@ class ClaimAnswer:
 
     @classmethod
     def from_payload(cls, data: Mapping[str, object]) -> ClaimAnswer:
-        """The answer an outbox payload carries."""
+        """The answer an outbox payload carries (the claim core writes `amount_tiyn`)."""
+        amount = _amount(data.get("compensation_amount"))
+        tiyn = data.get("amount_tiyn")
+        if amount is None and tiyn not in (None, ""):
+            amount = Decimal(int(str(tiyn))) / 100
         return cls(
             marketplace=Marketplace(str(data["marketplace"])),
             external_id=str(data["external_id"]),
             action=str(data["action"]),
             comment=_opt(data.get("comment")),
             rejection_reason_id=_opt(data.get("rejection_reason_id")),
-            compensation_amount=_amount(data.get("compensation_amount")),
+            compensation_amount=amount,
             return_for_back_way=_amount(data.get("return_for_back_way")),
         )
 

@@ -74,7 +74,7 @@ def queue_claim_answer(
     key = claim_answer_key(answer)
     if _already_queued(uow, key):
         return False
-    payload: dict[str, Any] = {"account_id": account.id, "claim_case_id": claim_case_id}
+    payload: dict[str, Any] = {"account_id": account.id, "claim_id": claim_case_id}
     payload.update(answer.as_payload())
     uow.outbox(CLAIM_ANSWER, key, payload)
     return True

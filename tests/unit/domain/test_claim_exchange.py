@@ -117,3 +117,18 @@ def test_an_answer_survives_the_outbox_payload_exactly() -> None:
     assert again == answer
     assert again.compensation_amount == Decimal("4500.50")
     assert prompts.render("claim_exchange.closed", claim="x")["kk"].startswith("Маркетплейс")
+
+
+def test_the_claim_cores_payload_with_tiyn_reads_as_an_exact_amount() -> None:
+    payload = {
+        "claim_id": 4,
+        "marketplace": "ozon",
+        "external_id": "77",
+        "action": "1020",
+        "comment": None,
+        "amount_tiyn": 450050,
+        "account_id": 2,
+    }
+    answer = ClaimAnswer.from_payload(payload)
+    assert answer.compensation_amount == Decimal("4500.50")
+    assert answer.rejection_reason_id is None

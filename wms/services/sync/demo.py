@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -273,6 +274,26 @@ def _wildberries(
             zip(items[:2], ("Брак: не включается", "Не тот товар"), strict=False)
         )
     ]
+    if items:
+        # One claim still waiting for the merchant's answer, with the buyer's photos and video
+        # (a stable id: restarting the demo's sandbox must not open the claim case again).
+        claim_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"wms-demo:{account.name}:open-claim"))
+        media = f"//photos.wbbasket.ru/claims/{claim_id}"
+        claims.append(
+            {
+                "id": claim_id,
+                "nm_id": int(items[-1]),
+                "status": 0,
+                "status_ex": 0,
+                "user_comment": "Пришёл с царапиной на корпусе, фото прилагаю",
+                "photos": [f"{media}/1.webp", f"{media}/2.webp"],
+                "video_paths": [f"{media}/1.mp4"],
+                "actions": ["approve1", "approve2", "autorefund1", "reject1", "rejectcustom"],
+                "price": 14_990,
+                "currency_code": "398",
+                "age_hours": 3,
+            }
+        )
     return {
         "token": creds["token"],
         "name": account.name,
@@ -311,4 +332,19 @@ def _ozon(
         "warehouses": sorted({int(o.warehouse_ref) for o in offers}),
         "products": products,
         "returns": returns,
+        # An rFBS return request waiting for the merchant (stable id, like the WB claim).
+        "rfbs": [
+            {
+                "return_id": 80_000_000 + account.id,
+                "offer_id": mains[0],
+                "name": mains[0],
+                "price": "8990",
+                "currency_code": "KZT",
+                "comment": "Не работает одна из функций",
+                "client_photo": [f"https://cdn.ozon.ru/rfbs/{80_000_000 + account.id}/1.jpg"],
+                "age_hours": 5,
+            }
+        ]
+        if mains
+        else [],
     }
