@@ -68,12 +68,29 @@ def retention(ctx: JobContext) -> dict[str, Any]:
     while True:
         trimmed = execute(ctx.db, keep.trim, ctx.settings.retention, cursor)
         cursor = trimmed.scan_cursor
-        for key in ("scan_answers", "closed_exceptions", "delivered_outbox", "job_runs"):
+        for key in (
+            "scan_answers",
+            "closed_exceptions",
+            "delivered_outbox",
+            "job_runs",
+            "printed_jobs",
+        ):
             totals[key] = totals.get(key, 0) + getattr(trimmed, key)
         if not trimmed.more:
             break
     ctx.state["scan_cursor"] = cursor
     return totals
+
+
+def clips_purge(ctx: JobContext) -> dict[str, Any]:
+    """Delete clips past `[clips] retention_days`: rows first, then their files."""
+    from pathlib import Path
+
+    from wms.services.clips import purge
+
+    clips = ctx.settings.clips
+    done = purge(ctx.db, Path(clips.dir), clips.retention_days)
+    return {"clips": done.rows, "bytes": done.bytes}
 
 
 def kaspi_feed_watchdog(ctx: JobContext) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from wms.db.models.access import (
     UserRole,
 )
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
 from wms.db.models.kpi import (
@@ -34,6 +35,7 @@ from wms.db.models.ops import (
     OutboxMessage,
     OutboxStatus,
 )
+from wms.db.models.printing import Printer, PrintJob
 from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
 from wms.db.models.sync import SyncAccount
@@ -53,6 +55,7 @@ __all__ = [
     "OfferCheck",
     "AuditEvent",
     "Bin",
+    "Clip",
     "Counter",
     "DispositionRule",
     "ExceptionStatus",
@@ -72,6 +75,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Photo",
+    "PrintJob",
+    "Printer",
     "Product",
     "ProductBarcode",
     "ReturnLine",

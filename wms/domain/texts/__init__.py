@@ -9,10 +9,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from wms.domain.texts import admin, claim_exchange, dashboard, errors, jobs, scan
+from wms.domain.texts import (
+    admin,
+    claim_exchange,
+    clips,
+    dashboard,
+    errors,
+    handheld,
+    jobs,
+    printing,
+    scan,
+)
 from wms.domain.texts.terms import TERMS
 
-AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, claim_exchange)
+AREAS: tuple[ModuleType, ...] = (
+    errors,
+    admin,
+    scan,
+    dashboard,
+    jobs,
+    clips,
+    handheld,
+    printing,
+    claim_exchange,
+)
 
 
 def _merge(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str, str]]:
