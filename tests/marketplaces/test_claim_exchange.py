@@ -274,3 +274,19 @@ def _orders(adapter: KaspiAdapter) -> list[dict[str, Any]]:
     return [
         o for code in ("610000001", "610000002", "610000003") if (o := adapter.find_order(code))
     ]
+
+
+def test_the_vendored_ozon_spec_is_the_official_file() -> None:
+    import filecmp
+
+    from wms.sandbox.openapi import (
+        OZON_SPEC_FILE,
+        SHARED_OZON_SPEC,
+        VENDORED_SPEC_DIR,
+        load_json_document,
+    )
+
+    vendored = VENDORED_SPEC_DIR / OZON_SPEC_FILE
+    assert "/v1/returns/rfbs/action/set" in load_json_document(str(vendored))["paths"]
+    if SHARED_OZON_SPEC.exists():  # the reference folder is only on development machines
+        assert filecmp.cmp(vendored, SHARED_OZON_SPEC, shallow=False)
