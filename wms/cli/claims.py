@@ -99,3 +99,36 @@ def act_cmd(ref: str, action: str, note: str | None) -> None:
             click.echo(f"{claim.number}: {claim.state.value}")
     finally:
         db.dispose()
+
+
+@claims_group.command("pack")
+@click.argument("ref")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="PDF file to write."
+)
+@click.option("--zip", "zip_path", type=click.Path(dir_okay=False), help="Also write the ZIP.")
+@domain_errors
+def pack_cmd(ref: str, output: str, zip_path: str | None) -> None:
+    """Write a claim's evidence pack (frozen at submit; a preview for a draft)."""
+    from pathlib import Path
+
+    from wms.services import claims_pack
+    from wms.services.claims import find_claim
+
+    cfg = settings()
+    photo_dir = Path(cfg.storage.photo_dir)
+    db = open_database(cfg.database)
+    try:
+        with db.reading() as session:
+            claim = find_claim(session, ref, CLI_ACTOR)
+            stored = claims_pack.frozen(photo_dir, claim)
+            if stored is None:
+                pack = claims_pack.build(session, claim, photo_dir, utcnow())
+                stored = pack.pdf, pack.zip
+    finally:
+        db.dispose()
+    Path(output).write_bytes(stored[0])
+    if zip_path:
+        Path(zip_path).write_bytes(stored[1])
+    state = "frozen" if claim.pack_sha256 else "preview"
+    click.echo(f"{claim.number}: {output} ({state}, {len(stored[0])} bytes)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +29,7 @@ from wms.domain.claims import (
 )
 from wms.domain.errors import InvalidInput, NotFound
 from wms.domain.returns import Marketplace
+from wms.services import claims_pack
 from wms.services.sequences import take
 from wms.services.uow import Actor, UnitOfWork
 
@@ -270,6 +271,8 @@ def act(
     case = rules.act(to_case(claim), action, offers)
     _write_back(uow, claim, case)
     audit_claim(uow, actor, claim, action.value, old, note=note, offers=dict(offers or {}))
+    if action is ClaimAction.SUBMIT and claim.pack_sha256 is None:
+        claims_pack.freeze(uow, claim)
     return claim
 
 
@@ -400,20 +403,3 @@ def account_of(session: Session, account_id: int) -> MarketplaceAccount:
     if account is None:
         raise NotFound("claim.not_found", claim=f"account {account_id}")
     return account
-
-
-def overdue(claim: Claim, now: datetime) -> bool:
-    """Whether the claim's next deadline (marketplace answer, else our own) has passed."""
-    if claim.state in rules.FINAL_STATES:
-        return False
-    due = next_due(claim)
-    return due is not None and due < now
-
-
-def next_due(claim: Claim) -> datetime | None:
-    """The deadline that matters now: the marketplace's answer window, else ours to submit."""
-    if claim.answer_due_at is not None and claim.state not in rules.FINAL_STATES:
-        return claim.answer_due_at
-    if claim.state is ClaimState.DRAFT:
-        return claim.due_at
-    return None

@@ -13,7 +13,6 @@ from wms.db.models import AuditEvent, Claim, ClaimLine, Merchant, Photo, ReturnO
 from wms.domain import claims as rules
 from wms.domain.claims import ClaimState, tenge
 from wms.domain.returns import Marketplace
-from wms.services.claims import next_due
 from wms.services.uow import Actor
 
 CARRIER = "carrier"  # the queue's marketplace filter for claims against carriers
@@ -228,3 +227,20 @@ def timeline(session: Session, claim_id: int) -> list[dict[str, Any]]:
         }
         for e in rows
     ]
+
+
+def overdue(claim: Claim, now: datetime) -> bool:
+    """Whether the claim's next deadline (marketplace answer, else our own) has passed."""
+    if claim.state in rules.FINAL_STATES:
+        return False
+    due = next_due(claim)
+    return due is not None and due < now
+
+
+def next_due(claim: Claim) -> datetime | None:
+    """The deadline that matters now: the marketplace's answer window, else ours to submit."""
+    if claim.answer_due_at is not None and claim.state not in rules.FINAL_STATES:
+        return claim.answer_due_at
+    if claim.state is ClaimState.DRAFT:
+        return claim.due_at
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,11 +10,21 @@ import pytest
 import sqlalchemy as sa
 
 from wms.db.models import Claim, MarketplaceAccount, Merchant
+from wms.db.session import Database, open_database
 from wms.domain.returns import Marketplace
 from wms.services.claims_intake import ImportedClaim, ImportedLine, import_marketplace_claim
 from wms.services.uow import Actor, UnitOfWork
+from wms.settings import Settings
 
 SUPERVISOR = Actor("supervisor", kind="user", role="supervisor")
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    """The test database opened with every test setting (packs go under the test photo dir)."""
+    db = open_database(settings)
+    yield db
+    db.dispose()
 
 
 def merchant_actor(database: Any, code: str) -> Actor:

@@ -95,6 +95,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "The evidence pack of claim {claim} was frozen when it was submitted",
         "{claim} талабының дәлелдер пакеті беру кезінде бекітілді",
     ),
+    "claim.pack_tampered": (
+        "Файл пакета доказательств претензии {claim} изменён после подачи",
+        "The evidence pack file of claim {claim} changed after it was submitted",
+        "{claim} талабының дәлелдер пакеті файлы берілгеннен кейін өзгертілген",
+    ),
     "claim.reminder": (
         "Претензия {claim}: срок {due}",
         "Claim {claim}: due {due}",
