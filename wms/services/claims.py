@@ -354,7 +354,7 @@ def answer(
     if outcome is not None and (claim.state, outcome) in rules.CLAIM_TRANSITIONS:
         offers = None
         if outcome is ClaimAction.APPROVE_PARTIALLY and amount_tiyn is not None:
-            offers = _spread(claim, amount_tiyn)
+            offers = spread(claim, amount_tiyn)
         _write_back(uow, claim, rules.act(to_case(claim), outcome, offers))
     now = uow.now()
     claim.last_answer = {
@@ -386,8 +386,8 @@ def answer(
     return claim
 
 
-def _spread(claim: Claim, amount: int) -> dict[int, int]:
-    # An amount for the whole claim is offered line by line, in line order, up to each claim.
+def spread(claim: Claim, amount: int) -> dict[int, int]:
+    """Offers for an amount on the whole claim: line by line, in order, up to each line's claim."""
     offers: dict[int, int] = {}
     for line in claim.lines:
         if line.closed or amount <= 0:
