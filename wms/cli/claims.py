@@ -33,7 +33,7 @@ def list_cmd(
     """Claims with marketplace, state, merchant, return number, amounts (₸) and due date."""
     from wms.services.claims_views import ClaimFilter, queue
 
-    db = open_database(settings().database)
+    db = open_database(settings())
     try:
         with db.reading() as session:
             rows = queue(
@@ -71,7 +71,7 @@ def show_cmd(ref: str) -> None:
     from wms.services.claims import find_claim
     from wms.services.claims_views import detail
 
-    db = open_database(settings().database)
+    db = open_database(settings())
     try:
         with db.reading() as session:
             view = detail(session, find_claim(session, ref, CLI_ACTOR), utcnow())
@@ -90,7 +90,7 @@ def act_cmd(ref: str, action: str, note: str | None) -> None:
     from wms.services import claims as claim_service
 
     cfg = settings()
-    db = open_database(cfg.database)
+    db = open_database(cfg)
     try:
         with UnitOfWork(db, settings=cfg) as uow:
             found = claim_service.find_claim(uow.session, ref, CLI_ACTOR, lock=True)
@@ -117,7 +117,7 @@ def pack_cmd(ref: str, output: str, zip_path: str | None) -> None:
 
     cfg = settings()
     photo_dir = Path(cfg.storage.photo_dir)
-    db = open_database(cfg.database)
+    db = open_database(cfg)
     try:
         with db.reading() as session:
             claim = find_claim(session, ref, CLI_ACTOR)

@@ -57,6 +57,12 @@ JOBS: tuple[Job, ...] = (
         "every 5m",
         "Alarm (dashboard + merchant webhook) when Kaspi stops fetching a price list",
     ),
+    Job(
+        "claim_deadlines",
+        tasks.claim_deadlines,
+        "every 15m",
+        "Remind merchants (webhook) of claims due within a day or overdue, every 12 h",
+    ),
 )
 
 

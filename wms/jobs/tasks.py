@@ -87,3 +87,18 @@ def kaspi_feed_watchdog(ctx: JobContext) -> dict[str, Any]:
         "cleared": watch.cleared,
         "open": watch.open,
     }
+
+
+def claim_deadlines(ctx: JobContext) -> dict[str, Any]:
+    """Remind merchants of claims due within a day or overdue (500 per transaction)."""
+    from wms.services.claims_deadlines import BATCH, remind
+
+    reminded: list[str] = []
+    overdue = 0
+    while True:
+        batch = execute(ctx.db, remind, BATCH)
+        reminded += batch.reminded
+        overdue += batch.overdue
+        if len(batch.reminded) < BATCH:
+            break
+    return {"reminded": len(reminded), "overdue": overdue, "claims": reminded[:20]}
