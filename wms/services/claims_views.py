@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from wms.db.models import AuditEvent, Claim, ClaimLine, Merchant, Photo, ReturnOrder, Unit
 from wms.domain import claims as rules
 from wms.domain.claims import ClaimState, tenge
+from wms.domain.claims_kpi import ClaimFact
 from wms.domain.returns import Marketplace
 from wms.services.uow import Actor
 
@@ -244,3 +245,46 @@ def next_due(claim: Claim) -> datetime | None:
     if claim.state is ClaimState.DRAFT:
         return claim.due_at
     return None
+
+
+KPI_DIMENSIONS = ("marketplace", "reason", "merchant")
+
+
+def kpi_facts(
+    session: Session,
+    actor: Actor,
+    by: str,
+    start: datetime,
+    end: datetime,
+    merchant_id: int | None = None,
+) -> list[ClaimFact]:
+    """The claims opened in [start, end), grouped by marketplace, reason or merchant."""
+    stmt = (
+        sa.select(
+            Claim.marketplace,
+            Claim.reason,
+            Merchant.code,
+            Claim.state,
+            Claim.claimed_tiyn,
+            Claim.recovered_tiyn,
+            Claim.created_at,
+            Claim.finished_at,
+        )
+        .join(Merchant, Merchant.id == Claim.merchant_id)
+        .where(Claim.created_at >= start, Claim.created_at < end)
+    )
+    if actor.merchant_id is not None:
+        stmt = stmt.where(Claim.merchant_id == actor.merchant_id)
+    if merchant_id is not None:
+        stmt = stmt.where(Claim.merchant_id == merchant_id)
+    out = []
+    for market, reason, merchant, state, claimed, recovered, opened, finished in session.execute(
+        stmt
+    ):
+        group = {
+            "marketplace": market.value if market else CARRIER,
+            "reason": reason.value,
+            "merchant": merchant,
+        }[by]
+        out.append(ClaimFact(group, state, claimed, recovered, opened, finished))
+    return out

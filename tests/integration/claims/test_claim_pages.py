@@ -111,3 +111,20 @@ def test_staff_actions_refuse_bad_amounts_in_the_users_language(
     line = claim.lines[0]
     post(client, f"{page}/lines/{line.id}", page, {"op": "split", "qty": "1"})
     assert len(claim_row(database, claim_id).lines) == 2
+
+
+def test_kpis_by_marketplace_reason_and_merchant(
+    app: Any, station: Any, database: Any, wb_claim_id: int
+) -> None:
+    receive(station("receipt"), "512345678", HEADPHONES)
+    client = logged_in(app, "supervisor")
+    page = client.get("/claims/kpis").get_data(as_text=True)
+    assert 'data-group="wildberries"' in page
+    assert 'data-group="kaspi"' in page
+    page = client.get("/claims/kpis?by=reason").get_data(as_text=True)
+    assert 'data-group="buyer_claim"' in page
+    assert "недостача" not in page  # reasons, not origins
+    assert "не доставлен" in page
+    assert client.get("/claims/kpis?by=colour").status_code == 400
+    koktem = logged_in(app, "koktem").get("/claims/kpis?by=merchant").get_data(as_text=True)
+    assert 'data-group="ALTYN"' not in koktem

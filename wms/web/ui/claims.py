@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +16,25 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from wms.db.base import utcnow
 from wms.domain import claims as rules
+from wms.domain import claims_kpi as kpi
 from wms.domain.claims import ClaimAction, ClaimState
 from wms.domain.errors import DomainError, NotFound
 from wms.domain.texts.claims import claim_term
 from wms.services import claims as claim_service
 from wms.services import claims_pack
-from wms.services.claims_views import CARRIER, ClaimFilter, detail, queue
+from wms.services.claims_views import (
+    CARRIER,
+    KPI_DIMENSIONS,
+    ClaimFilter,
+    detail,
+    kpi_facts,
+    queue,
+)
 from wms.services.uow import UnitOfWork
 from wms.web.auth import current, protect
 from wms.web.context import run, wms
 from wms.web.ui import ANY_USER, STAFF, bp, domain_message, params
-from wms.web.ui.i18n import _, current_language
+from wms.web.ui.i18n import _, current_language, money, pct
 from wms.web.ui.returns import _pdf
 
 MARKETPLACES = ("kaspi", "wildberries", "ozon", CARRIER)
@@ -62,6 +72,18 @@ def _claim_term(value: Any) -> str:
     return claim_term(str(getattr(value, "value", value)))[current_language()]
 
 
+@bp.app_template_filter("tiyn")
+def _tiyn_filter(value: int | None) -> str:
+    """An amount in tiyn as tenge (whole tenge, the language's grouping)."""
+    return money(None if value is None else Decimal(value) / 100)
+
+
+@bp.app_template_filter("rate")
+def _rate(value: Fraction | None) -> str:
+    """A recovery rate as a percentage."""
+    return pct(None if value is None else float(value))
+
+
 @bp.route("/claims")
 @protect(ANY_USER)
 def claims_queue() -> Any:
@@ -84,6 +106,31 @@ def claims_queue() -> Any:
         marketplaces=MARKETPLACES,
         states=[s.value for s in ClaimState],
         now=now,
+    )
+
+
+@bp.route("/claims/kpis")
+@protect(ANY_USER)
+def claims_kpis() -> Any:
+    """Opened, won, lost, recovery rate and time to settle by marketplace, reason or merchant."""
+    principal = current()
+    now = utcnow()
+    by = params.choice("by", KPI_DIMENSIONS) or "marketplace"
+    period = params.period(now, default_days=90)
+    with wms().db.reading() as db:
+        facts = kpi_facts(
+            db, principal.actor, by, period.start, period.end, params.merchant(db, principal)
+        )
+        merchants = params.merchant_codes(db, principal)
+    rows = kpi.kpis(facts)
+    return render_template(
+        "ui/claims_kpis.html",
+        rows=rows,
+        total=kpi.total(rows),
+        by=by,
+        dimensions=KPI_DIMENSIONS,
+        merchants=merchants,
+        period=period,
     )
 
 
