@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from wms.db.models import Claim
 from wms.domain import claims as rules
 from wms.domain.claims import ClaimState
-from wms.services.claims_views import next_due
+from wms.services.claims_views import due_column, next_due
 from wms.services.uow import SYSTEM, UnitOfWork
 
 REMIND_BEFORE = timedelta(hours=24)
@@ -81,10 +81,7 @@ def remind(uow: UnitOfWork, limit: int = BATCH) -> Reminders:
 
 def overdue_claims(session: sa.orm.Session, now: datetime, limit: int = 20) -> list[Claim]:
     """Claims past their deadline, the longest overdue first (the floor page lists them)."""
-    due = sa.case(
-        (Claim.answer_due_at.is_not(None), Claim.answer_due_at),
-        else_=Claim.due_at,
-    )
+    due = due_column()
     stmt = (
         sa.select(Claim)
         .where(

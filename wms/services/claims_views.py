@@ -55,9 +55,19 @@ def queue(session: Session, actor: Actor, flt: ClaimFilter, now: datetime) -> li
                 sa.and_(Claim.state == ClaimState.DRAFT, Claim.due_at < now),
             ),
         )
-    due = sa.func.coalesce(Claim.answer_due_at, Claim.due_at)
+    due = due_column()
     stmt = stmt.order_by(due.is_(None), due, Claim.id.desc()).limit(flt.limit)
     return [row_view(c, code, number, now) for c, code, number in session.execute(stmt).all()]
+
+
+def due_column() -> sa.ColumnElement[datetime | None]:
+    """The deadline that matters now, in SQL (the same rule as `next_due`)."""
+    return sa.case(
+        (Claim.state.in_(rules.FINAL_STATES), sa.null()),
+        (Claim.answer_due_at.is_not(None), Claim.answer_due_at),
+        (Claim.state == ClaimState.DRAFT, Claim.due_at),
+        else_=sa.null(),
+    )
 
 
 def row_view(
