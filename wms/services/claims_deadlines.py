@@ -13,8 +13,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from wms.db.models import Claim
-from wms.domain import claims as rules
-from wms.domain.claims import ClaimState
 from wms.services.claims_views import due_column, next_due
 from wms.services.uow import SYSTEM, UnitOfWork
 
@@ -33,13 +31,8 @@ class Reminders:
 
 
 def _due_soon(now: datetime) -> sa.ColumnElement[bool]:
-    horizon = now + REMIND_BEFORE
     return sa.and_(
-        Claim.state.not_in(rules.FINAL_STATES),
-        sa.or_(
-            Claim.answer_due_at <= horizon,
-            sa.and_(Claim.state == ClaimState.DRAFT, Claim.due_at <= horizon),
-        ),
+        due_column() <= now + REMIND_BEFORE,
         sa.or_(Claim.reminded_at.is_(None), Claim.reminded_at <= now - REPEAT),
     )
 
@@ -82,20 +75,5 @@ def remind(uow: UnitOfWork, limit: int = BATCH) -> Reminders:
 def overdue_claims(session: sa.orm.Session, now: datetime, limit: int = 20) -> list[Claim]:
     """Claims past their deadline, the longest overdue first (the floor page lists them)."""
     due = due_column()
-    stmt = (
-        sa.select(Claim)
-        .where(
-            Claim.state.not_in(rules.FINAL_STATES),
-            sa.or_(
-                Claim.answer_due_at < now,
-                sa.and_(
-                    Claim.answer_due_at.is_(None),
-                    Claim.state == ClaimState.DRAFT,
-                    Claim.due_at < now,
-                ),
-            ),
-        )
-        .order_by(due, Claim.id)
-        .limit(limit)
-    )
+    stmt = sa.select(Claim).where(due < now).order_by(due, Claim.id).limit(limit)
     return list(session.execute(stmt).scalars())

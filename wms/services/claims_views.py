@@ -48,13 +48,7 @@ def queue(session: Session, actor: Actor, flt: ClaimFilter, now: datetime) -> li
     if flt.state:
         stmt = stmt.where(Claim.state == ClaimState(flt.state))
     if flt.overdue:
-        stmt = stmt.where(
-            Claim.state.not_in(rules.FINAL_STATES),
-            sa.or_(
-                Claim.answer_due_at < now,
-                sa.and_(Claim.state == ClaimState.DRAFT, Claim.due_at < now),
-            ),
-        )
+        stmt = stmt.where(due_column() < now)
     due = due_column()
     stmt = stmt.order_by(due.is_(None), due, Claim.id.desc()).limit(flt.limit)
     return [row_view(c, code, number, now) for c, code, number in session.execute(stmt).all()]
@@ -64,7 +58,10 @@ def due_column() -> sa.ColumnElement[datetime | None]:
     """The deadline that matters now, in SQL (the same rule as `next_due`)."""
     return sa.case(
         (Claim.state.in_(rules.FINAL_STATES), sa.null()),
-        (Claim.answer_due_at.is_not(None), Claim.answer_due_at),
+        (
+            sa.and_(Claim.answer_due_at.is_not(None), Claim.state.in_(rules.WAITING_STATES)),
+            Claim.answer_due_at,
+        ),
         (Claim.state == ClaimState.DRAFT, Claim.due_at),
         else_=sa.null(),
     )
@@ -250,7 +247,7 @@ def overdue(claim: Claim, now: datetime) -> bool:
 
 def next_due(claim: Claim) -> datetime | None:
     """The deadline that matters now: the marketplace's answer window, else ours to submit."""
-    if claim.answer_due_at is not None and claim.state not in rules.FINAL_STATES:
+    if claim.answer_due_at is not None and claim.state in rules.WAITING_STATES:
         return claim.answer_due_at
     if claim.state is ClaimState.DRAFT:
         return claim.due_at

@@ -134,6 +134,15 @@ CLAIM_TERMS: Mapping[str, tuple[str, str, str]] = {
     "split": ("разделить строку", "split a line", "жолды бөлу"),
     "record_recovery": ("записать поступление", "record money received", "түскен соманы жазу"),
     "close_line": ("закрыть строку", "close a line", "жолды жабу"),
+    # timeline entries
+    "open": ("открыта", "opened", "ашылды"),
+    "answer": ("ответ маркетплейсу", "answer to the marketplace", "маркетплейске жауап"),
+    "external_update": (
+        "обновление с маркетплейса",
+        "update from the marketplace",
+        "маркетплейстен жаңарту",
+    ),
+    "reminded": ("напоминание продавцу", "merchant reminded", "сатушыға еске салу"),
     # reasons
     "swapped_item": ("подмена товара", "swapped item", "тауар ауыстырылған"),
     "foreign_marking": ("чужой код маркировки", "foreign marking code", "бөгде таңбалау коды"),
