@@ -151,6 +151,17 @@ def writes(
     return out
 
 
+def delivered_answers(results: list[tuple[ClaimedRow, WriteResult]]) -> dict[int, str]:
+    """Claim id → what the marketplace said, for the claim answers delivered this round."""
+    return {
+        int(row.payload["claim_id"]): result.note
+        for row, result in results
+        if result.outcome is WriteOutcome.DONE
+        and row.topic == "claim.answer"
+        and row.payload.get("claim_id")
+    }
+
+
 def errors(outcomes: list[Outcome], limit: int = 3) -> str:
     """The distinct error texts of some outcomes, for `last_error`."""
     texts = list(dict.fromkeys(o.error or o.status.value for o in outcomes))

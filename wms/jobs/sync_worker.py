@@ -36,7 +36,7 @@ from wms.jobs.lanes import AccountLane, Outcome, WebhookLane, fingerprint
 from wms.jobs.settling import RoundStats
 from wms.jobs.writes import Result as WriteResult
 from wms.jobs.writes import WriteLane
-from wms.services import webhooks
+from wms.services import marketplace_writes, webhooks
 from wms.services.crypto import SecretBox
 from wms.services.sync import leases, outbox
 from wms.services.sync.outbox import ClaimedRow, Settlement
@@ -233,6 +233,10 @@ class SyncWorker:
             written = done.writes.result()
             settlements += settling.writes(written, now, max_attempts, self._backoff, stats)
         outbox.settle_in_parts(self.db, self.owner, settlements)
+        if done.writes is not None:
+            delivered = settling.delivered_answers(done.writes.result())
+            if delivered:
+                execute(self.db, marketplace_writes.record_delivered, delivered)
         stats.superseded = execute(self.db, outbox.mark_superseded, delivered)
         settling.count(settlements, outcomes, stats)
         self._count(stats)

@@ -16,12 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wms.db.models import MarketplaceAccount, OutboxMessage, OutboxStatus, ReturnOrder
+from wms.db.models import Claim, MarketplaceAccount, OutboxMessage, OutboxStatus, ReturnOrder
 from wms.domain.claim_exchange import ClaimAnswer
 from wms.domain.errors import InvalidInput
 from wms.domain.returns import Marketplace
+from wms.services import claims as claim_service
 from wms.services.sync.outbox import WRITE_TOPICS
-from wms.services.uow import UnitOfWork
+from wms.services.uow import SYSTEM, UnitOfWork
 
 KASPI_ARRIVED, CLAIM_ANSWER = WRITE_TOPICS
 TOPICS = WRITE_TOPICS
@@ -91,3 +92,66 @@ def _already_queued(uow: UnitOfWork, key: str) -> bool:
         .limit(1)
     ).first()
     return found is not None
+
+
+def link_return(
+    uow: UnitOfWork, claim: Claim, order: ReturnOrder | None = None
+) -> ReturnOrder | None:
+    """Link a claim case to the return its goods came back in (WB: the claim id or srid)."""
+    if claim.return_order_id is not None or claim.marketplace is None or not claim.external_id:
+        return None
+    if order is not None:
+        return _link(uow, claim, order)
+    names = [claim.external_id]
+    order_code = (claim.external_data or {}).get("order_code")
+    if order_code:
+        names.append(str(order_code))
+    order = uow.session.execute(
+        sa.select(ReturnOrder)
+        .where(
+            ReturnOrder.merchant_id == claim.merchant_id,
+            ReturnOrder.marketplace == claim.marketplace,
+            sa.or_(ReturnOrder.external_id.in_(names), ReturnOrder.order_code.in_(names)),
+        )
+        .order_by(ReturnOrder.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if order is None else _link(uow, claim, order)
+
+
+def _link(uow: UnitOfWork, claim: Claim, order: ReturnOrder) -> ReturnOrder:
+    claim.return_order_id = order.id
+    claim_service.audit_claim(
+        uow, SYSTEM, claim, "return_linked", claim.state, return_order=order.number
+    )
+    return order
+
+
+def link_claims_of(uow: UnitOfWork, order: ReturnOrder) -> int:
+    """When a return arrives: link the claim cases it answers (WB approve2); how many."""
+    if not order.external_id:
+        return 0
+    claims = uow.session.execute(
+        sa.select(Claim).where(
+            Claim.merchant_id == order.merchant_id,
+            Claim.marketplace == order.marketplace,
+            Claim.return_order_id.is_(None),
+            Claim.external_id == order.external_id,
+        )
+    ).scalars()
+    return sum(link_return(uow, claim) is not None for claim in list(claims))
+
+
+def record_delivered(uow: UnitOfWork, delivered: dict[int, str]) -> int:
+    """Note on each claim case that the marketplace has its answer (timeline + last answer)."""
+    count = 0
+    claims = uow.session.execute(sa.select(Claim).where(Claim.id.in_(list(delivered)))).scalars()
+    for claim in claims:
+        outcome = delivered[claim.id]
+        claim.last_answer = {**(claim.last_answer or {}), "delivered_at": uow.now().isoformat()}
+        claim.last_answer["delivery"] = outcome
+        claim_service.audit_claim(
+            uow, SYSTEM, claim, "answer_delivered", claim.state, outcome=outcome
+        )
+        count += 1
+    return count

@@ -32,7 +32,16 @@ from wms.domain.errors import DomainError
 from wms.domain.returns import QUALITY_REASONS, Marketplace, ReturnReason, ReturnType
 from wms.domain.stock import Channel
 from wms.domain.units import UnitAction
-from wms.services import dashboard, demo, inspection, photos, putaway, receiving, workflow
+from wms.services import (
+    dashboard,
+    demo,
+    inspection,
+    photos,
+    putaway,
+    receiving,
+    simulate_claims,
+    workflow,
+)
 from wms.services.receiving import AnnouncedLine, Announcement
 from wms.services.simulate_data import (
     ABUSERS,
@@ -433,4 +442,6 @@ def simulate(
         order_counts(uow, ctx, start, now, days, random.Random(seed))
         floor_exceptions(uow, ctx, now, random.Random(seed))
         uow.commit()
+    claims = simulate_claims.walk(db, now, random.Random(seed))
+    stats.update({f"claims_{state}": n for state, n in claims.items()})
     return {"days": days, **dict(sorted(stats.items()))}

@@ -12,6 +12,7 @@ from wms.db.models.access import (
     UserRole,
 )
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.claims import Claim, ClaimLine
 from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
@@ -55,6 +56,8 @@ __all__ = [
     "OfferCheck",
     "AuditEvent",
     "Bin",
+    "Claim",
+    "ClaimLine",
     "Clip",
     "Counter",
     "DispositionRule",

@@ -12,6 +12,7 @@ from types import ModuleType
 from wms.domain.texts import (
     admin,
     claim_exchange,
+    claims,
     clips,
     dashboard,
     errors,
@@ -31,6 +32,7 @@ AREAS: tuple[ModuleType, ...] = (
     clips,
     handheld,
     printing,
+    claims,
     claim_exchange,
 )
 

@@ -104,6 +104,7 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    claims,
     clips,
     floor,
     jobs,
@@ -120,6 +121,7 @@ __all__ = [
     "STAFF",
     "analytics",
     "bp",
+    "claims",
     "clips",
     "floor",
     "jobs",
