@@ -32,6 +32,11 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "returns": ("wms.cli.returns", "returns_group", "Import returns announced by marketplaces."),
     "claims": ("wms.cli.claims", "claims_group", "Claim cases: list, show, act, evidence pack."),
     "clips": ("wms.cli.clips", "clips_group", "Video clips of opened parcels: list, purge."),
+    "billing": (
+        "wms.cli.billing",
+        "billing_group",
+        "3PL billing: rate cards, invoice runs, invoices.",
+    ),
 }
 
 

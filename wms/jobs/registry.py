@@ -75,6 +75,18 @@ JOBS: tuple[Job, ...] = (
         "every 15m",
         "Remind merchants (webhook) of claims due within a day or overdue, every 12 h",
     ),
+    Job(
+        "storage_snapshot",
+        tasks.storage_snapshot,
+        "55 23 * * *",
+        "Bill the day's storage: each unit and each occupied bin, by zone (once per day)",
+    ),
+    Job(
+        "billing_run",
+        tasks.billing_run,
+        "30 2 1 * *",
+        "Draft every merchant's invoice for the month that ended (finalising stays manual)",
+    ),
 )
 
 

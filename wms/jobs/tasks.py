@@ -137,3 +137,30 @@ def claim_deadlines(ctx: JobContext) -> dict[str, Any]:
         if len(batch.reminded) < BATCH:
             break
     return {"reminded": len(reminded), "overdue": overdue, "claims": reminded[:20]}
+
+
+def storage_snapshot(ctx: JobContext) -> dict[str, Any]:
+    """Bill the night's storage: one event per unit and per occupied bin, by zone."""
+    from wms.domain import kpi
+    from wms.services import billing
+
+    day = kpi.local_date(ctx.slot or ctx.now)
+    events = execute(ctx.db, billing.snapshot_storage, day)
+    return {"day": day.isoformat(), "events": events}
+
+
+def billing_run(ctx: JobContext) -> dict[str, Any]:
+    """Draft (or recalculate) every merchant's invoice for the month that just ended."""
+    from wms.domain import kpi
+    from wms.domain.billing import Period
+    from wms.services import invoicing
+    from wms.services.uow import SYSTEM
+
+    period = Period.of(kpi.local_date(ctx.slot or ctx.now)).previous()
+    results = execute(ctx.db, invoicing.run, SYSTEM, period)
+    return {
+        "period": str(period),
+        "drafts": sum(1 for r in results if r.recalculated),
+        "final": sum(1 for r in results if not r.recalculated),
+        "total": str(sum((r.total for r in results if r.recalculated), start=0)),
+    }

@@ -11,6 +11,12 @@ from wms.db.models.access import (
     User,
     UserRole,
 )
+from wms.db.models.billing import (
+    BillableEvent,
+    Invoice,
+    InvoiceLine,
+    RateCardLine,
+)
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.claims import Claim, ClaimLine
 from wms.db.models.clips import Clip
@@ -55,6 +61,10 @@ __all__ = [
     "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",
+    "BillableEvent",
+    "Invoice",
+    "InvoiceLine",
+    "RateCardLine",
     "Bin",
     "Claim",
     "ClaimLine",

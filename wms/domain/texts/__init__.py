@@ -11,6 +11,7 @@ from types import ModuleType
 
 from wms.domain.texts import (
     admin,
+    billing,
     claim_exchange,
     claims,
     clips,
@@ -32,6 +33,7 @@ AREAS: tuple[ModuleType, ...] = (
     clips,
     handheld,
     printing,
+    billing,
     claims,
     claim_exchange,
 )

@@ -104,6 +104,7 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    billing,
     claims,
     clips,
     floor,
@@ -120,6 +121,7 @@ __all__ = [
     "ANY_USER",
     "STAFF",
     "analytics",
+    "billing",
     "bp",
     "claims",
     "clips",
