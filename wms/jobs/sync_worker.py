@@ -234,9 +234,9 @@ class SyncWorker:
             settlements += settling.writes(written, now, max_attempts, self._backoff, stats)
         outbox.settle_in_parts(self.db, self.owner, settlements)
         if done.writes is not None:
-            delivered = settling.delivered_answers(done.writes.result())
-            if delivered:
-                execute(self.db, marketplace_writes.record_delivered, delivered)
+            answered = settling.delivered_answers(done.writes.result())
+            if answered:
+                execute(self.db, marketplace_writes.record_delivered, answered)
         stats.superseded = execute(self.db, outbox.mark_superseded, delivered)
         settling.count(settlements, outcomes, stats)
         self._count(stats)
