@@ -74,6 +74,8 @@ class SlaSettings(_Section):
     repack_hours: float = 24
     putaway_hours: float = 8
     decision_hours: float = 72
+    #: Our own time to file a claim case once it is opened (proposed or by hand).
+    claim_submit_hours: float = Field(default=72, gt=0)
 
 
 class SecuritySettings(_Section):

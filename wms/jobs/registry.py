@@ -28,6 +28,12 @@ JOBS: tuple[Job, ...] = (
         "Import returns and cancellations the marketplaces announce, account by account",
     ),
     Job(
+        "claims_import",
+        tasks.claims_import,
+        "every 15m",
+        "Import Wildberries and Ozon buyer claims into claim cases; follow Ozon's compensation",
+    ),
+    Job(
         "reconcile",
         tasks.reconcile,
         "every 1h",
@@ -62,6 +68,12 @@ JOBS: tuple[Job, ...] = (
         tasks.kaspi_feed_watchdog,
         "every 5m",
         "Alarm (dashboard + merchant webhook) when Kaspi stops fetching a price list",
+    ),
+    Job(
+        "claim_deadlines",
+        tasks.claim_deadlines,
+        "every 15m",
+        "Remind merchants (webhook) of claims due within a day or overdue, every 12 h",
     ),
     Job(
         "storage_snapshot",

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from wms.db.models import OutboxStatus
 from wms.jobs.lanes import Outcome, Status
+from wms.jobs.writes import Outcome as WriteOutcome
+from wms.jobs.writes import Result as WriteResult
 from wms.services import webhooks
 from wms.services.sync import outbox
 from wms.services.sync.outbox import ClaimedRow, Settlement
@@ -39,6 +41,7 @@ class RoundStats:
     retried: int = 0
     released: int = 0
     webhooks: int = 0
+    written: int = 0  # marketplace writes done (Kaspi status, claim answers)
 
     @property
     def idle(self) -> bool:
@@ -122,6 +125,41 @@ def hooks(
             wait = max(backoff(row), result.retry_after or 0.0)
             out.append(outbox.retry_or_park(row, result.error or "failed", wait, now, max_attempts))
     return out
+
+
+def writes(
+    results: list[tuple[ClaimedRow, WriteResult]],
+    now: datetime,
+    max_attempts: int,
+    backoff: Backoff,
+    stats: RoundStats,
+) -> list[Settlement]:
+    """Settlements of the marketplace-write rows."""
+    out = []
+    for row, result in results:
+        if result.outcome is WriteOutcome.DONE:
+            stats.written += 1
+            out.append(outbox.done(row))
+        elif result.outcome is WriteOutcome.PARK:
+            out.append(outbox.park(row, result.note or "refused"))
+        elif result.outcome is WriteOutcome.WAIT:
+            until = now + timedelta(seconds=result.retry_after or 0.0)
+            out.append(outbox.release(row, until, result.note or None))
+        else:
+            wait = max(backoff(row), result.retry_after or 0.0)
+            out.append(outbox.retry_or_park(row, result.note or "failed", wait, now, max_attempts))
+    return out
+
+
+def delivered_answers(results: list[tuple[ClaimedRow, WriteResult]]) -> dict[int, str]:
+    """Claim id → what the marketplace said, for the claim answers delivered this round."""
+    return {
+        int(row.payload["claim_id"]): result.note
+        for row, result in results
+        if result.outcome is WriteOutcome.DONE
+        and row.topic == "claim.answer"
+        and row.payload.get("claim_id")
+    }
 
 
 def errors(outcomes: list[Outcome], limit: int = 3) -> str:

@@ -34,7 +34,9 @@ from wms.db.session import Database
 from wms.jobs import settling
 from wms.jobs.lanes import AccountLane, Outcome, WebhookLane, fingerprint
 from wms.jobs.settling import RoundStats
-from wms.services import webhooks
+from wms.jobs.writes import Result as WriteResult
+from wms.jobs.writes import WriteLane
+from wms.services import marketplace_writes, webhooks
 from wms.services.crypto import SecretBox
 from wms.services.sync import leases, outbox
 from wms.services.sync.outbox import ClaimedRow, Settlement
@@ -62,6 +64,7 @@ class _Round:
     plan: Plan | None = None
     pushes: list[Future[list[Outcome]]] = field(default_factory=list)
     hooks: Future[list[tuple[ClaimedRow, webhooks.Result]]] | None = None
+    writes: Future[list[tuple[ClaimedRow, WriteResult]]] | None = None
 
 
 class SyncWorker:
@@ -93,6 +96,7 @@ class SyncWorker:
         self.rng = rng or random.Random()
         self.lanes: dict[int, AccountLane] = {}
         self.webhook_lane = WebhookLane(settings, box, self.client)
+        self.write_lane = WriteLane(settings, box, self.client)
         self.pool = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="sync")
         self.totals: Counter[str] = Counter()
         self.rounds = 0
@@ -145,6 +149,7 @@ class SyncWorker:
         self.pool.shutdown(wait=True)
         for lane in self.lanes.values():
             lane.close()
+        self.write_lane.close()
         if self._own_client:
             self.client.close()
 
@@ -195,15 +200,20 @@ class SyncWorker:
                 self.pool.submit(self.lanes[account].push, self.db, self.owner, items, deadline)
                 for account, items in upcoming.plan.by_account.items()
             ]
-        hooks = [r for r in upcoming.rows if not r.is_stock]
+        hooks = [r for r in upcoming.rows if not r.is_stock and not r.is_write]
         if hooks:
             upcoming.hooks = self.pool.submit(self.webhook_lane.deliver, self.db, hooks, utcnow)
+        writes = [r for r in upcoming.rows if r.is_write]
+        if writes:
+            upcoming.writes = self.pool.submit(self.write_lane.deliver, self.db, writes, deadline)
 
     def _wait(self, running: _Round) -> None:
         for job in running.pushes:
             job.exception()
         if running.hooks is not None:
             running.hooks.exception()
+        if running.writes is not None:
+            running.writes.exception()
 
     def _settle(self, done: _Round) -> RoundStats:
         stats = RoundStats(claimed=len(done.rows))
@@ -219,7 +229,14 @@ class SyncWorker:
         if done.hooks is not None:
             results = done.hooks.result()
             settlements += settling.hooks(results, now, max_attempts, self._backoff, stats)
+        if done.writes is not None:
+            written = done.writes.result()
+            settlements += settling.writes(written, now, max_attempts, self._backoff, stats)
         outbox.settle_in_parts(self.db, self.owner, settlements)
+        if done.writes is not None:
+            answered = settling.delivered_answers(done.writes.result())
+            if answered:
+                execute(self.db, marketplace_writes.record_delivered, answered)
         stats.superseded = execute(self.db, outbox.mark_superseded, delivered)
         settling.count(settlements, outcomes, stats)
         self._count(stats)

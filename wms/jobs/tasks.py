@@ -24,6 +24,24 @@ def returns_import(ctx: JobContext) -> dict[str, Any]:
     return result
 
 
+def claims_import(ctx: JobContext) -> dict[str, Any]:
+    """Every WB/Ozon account's claims, then Ozon's compensation of open claim cases."""
+    from wms.services.claims_exchange import record_claims, track_ozon_compensation
+    from wms.services.claims_import import import_claims
+
+    reports = import_claims(ctx.db, ctx.settings, ctx.box, record_claims)
+    result: dict[str, Any] = {
+        r.account: {"seen": r.seen, "created": r.created, "updated": r.updated} for r in reports
+    }
+    compensation = track_ozon_compensation(ctx.db, ctx.settings, ctx.box)
+    result["compensation_settled"] = sum(c.settled for c in compensation)
+    errors = [f"{r.account}: {e}" for r in reports for e in r.errors]
+    errors += [f"{c.account}: {e}" for c in compensation for e in c.errors]
+    if errors:
+        raise JobFailed("; ".join(errors), result)
+    return result
+
+
 def reconcile(ctx: JobContext) -> dict[str, Any]:
     """Read back Wildberries and Ozon stock and keep the drift for the Sync page."""
     from wms.services.sync import checks
@@ -104,6 +122,21 @@ def kaspi_feed_watchdog(ctx: JobContext) -> dict[str, Any]:
         "cleared": watch.cleared,
         "open": watch.open,
     }
+
+
+def claim_deadlines(ctx: JobContext) -> dict[str, Any]:
+    """Remind merchants of claims due within a day or overdue (500 per transaction)."""
+    from wms.services.claims_deadlines import BATCH, remind
+
+    reminded: list[str] = []
+    overdue = 0
+    while True:
+        batch = execute(ctx.db, remind, BATCH)
+        reminded += batch.reminded
+        overdue += batch.overdue
+        if len(batch.reminded) < BATCH:
+            break
+    return {"reminded": len(reminded), "overdue": overdue, "claims": reminded[:20]}
 
 
 def storage_snapshot(ctx: JobContext) -> dict[str, Any]:

@@ -27,6 +27,9 @@ from wms.adapters.marketplaces.throttle import TokenBucket
 log = logging.getLogger(__name__)
 
 FAULT_KINDS = ("429", "500", "502", "503", "timeout", "drop")
+# "lost": the request is applied, then the answer never comes (a timeout after the write) —
+# only on demand, never among the random kinds.
+ALL_FAULT_KINDS = (*FAULT_KINDS, "lost")
 CONTROL_PREFIX = "/_sandbox/"
 
 
@@ -93,9 +96,9 @@ class SandboxOptions:
     def __post_init__(self) -> None:
         if not 0.0 <= self.fail_rate <= 1.0:
             raise ValueError("fail rate must be within 0..1")
-        unknown = set(self.fault_kinds) - set(FAULT_KINDS)
+        unknown = set(self.fault_kinds) - set(ALL_FAULT_KINDS)
         if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {ALL_FAULT_KINDS}")
 
 
 class FaultInjector:
@@ -111,7 +114,7 @@ class FaultInjector:
     def force(self, kinds: Iterable[str]) -> None:
         """Make the next requests fail with these kinds, in order."""
         kinds = list(kinds)
-        unknown = set(kinds) - set(FAULT_KINDS)
+        unknown = set(kinds) - set(ALL_FAULT_KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}")
         with self._lock:
@@ -303,6 +306,8 @@ class Sandbox:
         if fault is None:
             return None
         g.fault = fault
+        if fault == "lost":
+            return None  # served normally; `_after` loses the answer
         if fault == "drop":
             _drop_connection(request.environ)
             return Response(b"", status=599)
@@ -322,9 +327,12 @@ class Sandbox:
         rule = request.url_rule.rule if request.url_rule else request.path
         route = f"{request.method} {rule}"
         fault = getattr(g, "fault", None)
-        answer = fault if fault in ("drop", "timeout") else str(response.status_code)
+        answer = fault if fault in ("drop", "timeout", "lost") else str(response.status_code)
         if not request.path.startswith(CONTROL_PREFIX):
             self.stats.record(route, answer, fault, getattr(g, "note", {}))
+        if fault == "lost":
+            self.sleep(self.options.timeout_sleep)
+            return self.error_response(504, "gateway timeout", "sandbox lost the answer")
         return response
 
     def _add_control_routes(self) -> None:

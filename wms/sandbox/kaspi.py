@@ -103,6 +103,8 @@ class KaspiSandbox(Sandbox):
     def add_routes(self, app: Flask) -> None:
         """Orders, entries, master products, and the poller/life-cycle controls."""
         app.add_url_rule("/v2/orders", view_func=self._orders, methods=["GET"])
+        app.add_url_rule("/v2/orders", view_func=self._write_order, methods=["POST"])
+        app.add_url_rule("/_sandbox/orders/<code>", view_func=self._order_view, methods=["GET"])
         app.add_url_rule("/v2/orders/<order_id>/entries", view_func=self._entries, methods=["GET"])
         app.add_url_rule(
             "/v2/masterproducts/<product>/merchantProduct",
@@ -153,6 +155,52 @@ class KaspiSandbox(Sandbox):
         self.note(window_days=kaspi_data.window_days(start, end), status=status, page=number)
         meta = {"pageCount": math.ceil(len(found) / size), "totalCount": len(found)}
         return _jsonapi({"data": page, "included": [], "meta": meta})
+
+    def _write_order(self) -> Response:
+        """`POST /v2/orders`: a merchant's status change, in JSON:API form."""
+        merchant = self._admit()
+        if isinstance(merchant, Response):
+            return merchant
+        body = request.get_json(silent=True)
+        data = body.get("data") if isinstance(body, dict) else None
+        attrs = data.get("attributes") if isinstance(data, dict) else None
+        if (
+            not isinstance(data, dict)
+            or not isinstance(attrs, dict)
+            or data.get("type") != "orders"
+        ):
+            return self._bad('the body must be {"data": {"type": "orders", "id", "attributes"}}')
+        target = attrs.get("status")
+        if target not in kaspi_data.MERCHANT_WRITES:
+            return self._bad(f"status {target!r} cannot be set by a merchant")
+        with self.lock:
+            order = merchant.orders.get(str(data.get("id", "")))
+            if order is None:
+                return self.error_response(404, "Not Found", f"order {data.get('id')} not found")
+            if attrs.get("code") != order["code"]:
+                return self._bad(f"attributes.code {attrs.get('code')!r} is not this order's code")
+            if (order["status"], target) not in kaspi_data.TRANSITIONS:
+                return self._bad(f"an order in {order['status']} cannot become {target}")
+            order["status"] = target
+            order.setdefault("writes", []).append(target)
+            self.stats.bump(f"applied_{target}")
+        self.note(order=order["code"], status=target)
+        return _jsonapi({"data": kaspi_data.order_resource(order)})
+
+    def _order_view(self, code: str) -> Response:
+        """An order by code with every status merchants wrote to it (tests count them)."""
+        with self.lock:
+            for merchant in self.merchants.values():
+                for order in merchant.orders.values():
+                    if order["code"] == code:
+                        return json_response(
+                            {
+                                "id": order["id"],
+                                "status": order["status"],
+                                "writes": list(order.get("writes", [])),
+                            }
+                        )
+        return json_response({"error": f"no order {code}"}, 404)
 
     def _entries(self, order_id: str) -> Response:
         merchant = self._admit()

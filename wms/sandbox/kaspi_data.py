@@ -19,6 +19,7 @@ STATUSES = (
     "CANCELLING",
     "KASPI_DELIVERY_RETURN_REQUESTED",
     "RETURNED",
+    "ARRIVED_BACKWARD",
 )
 STATES = ("NEW", "SIGN_REQUIRED", "PICKUP", "DELIVERY", "KASPI_DELIVERY", "ARCHIVE")
 # The return life cycle of DESIGN/reference 1.5: (from, to) pairs the control route accepts.
@@ -34,8 +35,12 @@ TRANSITIONS = frozenset(
         ("COMPLETED", "KASPI_DELIVERY_RETURN_REQUESTED"),
         ("KASPI_DELIVERY_RETURN_REQUESTED", "RETURNED"),
         ("KASPI_DELIVERY_RETURN_REQUESTED", "COMPLETED"),  # return refused
+        ("CANCELLING", "ARRIVED_BACKWARD"),  # the merchant got the goods back (§5.1)
+        ("KASPI_DELIVERY_RETURN_REQUESTED", "ARRIVED_BACKWARD"),
     }
 )
+# What a merchant may set through `POST /v2/orders` (the rest is Kaspi's doing) [V §1.4, §5.1].
+MERCHANT_WRITES = frozenset({"ACCEPTED_BY_MERCHANT", "ARRIVED_BACKWARD"})
 ARCHIVED = frozenset({"CANCELLED", "RETURNED"})
 DAY_MS = 86_400_000
 
@@ -72,7 +77,7 @@ class Merchant:
             for e in spec.get("entries") or [{"sku": "SKU-0001"}]
         ]
         order: dict[str, Any] = {
-            "id": opaque_id("order", code),
+            "id": str(spec.get("id") or opaque_id("order", code)),
             "code": code,
             "status": status,
             "state": str(

@@ -13,6 +13,7 @@ and changes nothing), so only the strict reading catches `{"sku": ...}` instead 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +29,9 @@ SPEC_DIR_ENV = "WMS_WB_SPEC_DIR"
 SHARED_SPEC_DIR = Path("/work/shared/reference/wildberries")
 VENDORED_SPEC_DIR = Path(__file__).resolve().parent / "specs"
 WB_SPEC_FILES = ("02-products.yaml", "09-communications.yaml")
+OZON_SPEC_ENV = "WMS_OZON_SPEC"
+OZON_SPEC_FILE = "ozon-seller-api-stocks-returns.json"
+SHARED_OZON_SPEC = Path("/work/shared/reference/ozon/seller-api-stocks-returns.json")
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 _MAX_REF_DEPTH = 64
 _MAX_MESSAGE = 160
@@ -49,6 +53,24 @@ def load_document(path: str) -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as handle:
         document = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+    if not isinstance(document, dict) or "paths" not in document:
+        raise ValueError(f"{path}: not an OpenAPI document")
+    return document
+
+
+def default_ozon_spec() -> Path:
+    """`WMS_OZON_SPEC`, else the shared reference copy, else the copy shipped in the package."""
+    configured = os.environ.get(OZON_SPEC_ENV)
+    if configured:
+        return Path(configured)
+    return SHARED_OZON_SPEC if SHARED_OZON_SPEC.is_file() else VENDORED_SPEC_DIR / OZON_SPEC_FILE
+
+
+@lru_cache(maxsize=4)
+def load_json_document(path: str) -> dict[str, Any]:
+    """Parse one OpenAPI JSON file (cached)."""
+    with open(path, encoding="utf-8") as handle:
+        document = json.load(handle)
     if not isinstance(document, dict) or "paths" not in document:
         raise ValueError(f"{path}: not an OpenAPI document")
     return document
@@ -90,6 +112,11 @@ class OpenApiContract:
             self._index(document)
 
     @classmethod
+    def for_ozon(cls, path: str | os.PathLike[str] | None = None) -> OpenApiContract:
+        """Ozon's own spec of stocks, returns, rFBS return actions and arbitration (JSON)."""
+        return cls([load_json_document(str(path or default_ozon_spec()))])
+
+    @classmethod
     def for_wildberries(
         cls, spec_dir: str | os.PathLike[str] | None = None, *, strict: bool = False
     ) -> OpenApiContract:
@@ -126,14 +153,17 @@ class OpenApiContract:
         """Schema violations of a JSON body as text (None = no body)."""
         return [str(v) for v in self.body_violations(operation, body)]
 
-    def body_violations(self, operation: Operation, body: Any) -> list[Violation]:
-        """Schema violations of a JSON body (None = no body)."""
+    def body_violations(
+        self, operation: Operation, body: Any, *, strict: bool | None = None
+    ) -> list[Violation]:
+        """Schema violations of a JSON body (None = no body); `strict` overrides the default."""
         if operation.body_schema is None:
             return [] if body is None else [Violation("body", (), "none", "takes no body")]
         if body is None:
             missing = Violation("body", (), "required", "a JSON body is required")
             return [missing] if operation.body_required else []
-        schema = _strict(operation.body_schema) if self.strict else operation.body_schema
+        strict = self.strict if strict is None else strict
+        schema = _strict(operation.body_schema) if strict else operation.body_schema
         return _schema_errors(schema, body, "body")
 
     def param_errors(

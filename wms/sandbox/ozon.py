@@ -13,7 +13,9 @@ from flask import Flask, Response, request
 
 from wms.sandbox import ozon_data
 from wms.sandbox.core import RateBucket, Sandbox, SandboxOptions, json_response
+from wms.sandbox.openapi import OpenApiContract
 from wms.sandbox.ozon_data import OzonAccount, Product, retry_header, rpc_error
+from wms.sandbox.ozon_rfbs import RfbsRoutes
 from wms.sandbox.server import SandboxHandle, start_server
 
 STOCKS_PER_MINUTE, STOCKS_BURST = 80, 10  # Ozon publishes no burst; 10 is our assumption
@@ -31,6 +33,7 @@ class OzonSandbox(Sandbox):
 
     def __init__(self, options: SandboxOptions | None = None) -> None:
         self.accounts: dict[tuple[str, str], OzonAccount] = {}
+        self.contract = OpenApiContract.for_ozon()
         super().__init__(options)
 
     # -- state --------------------------------------------------------------------------------
@@ -68,6 +71,7 @@ class OzonSandbox(Sandbox):
             "/v1/product/info/warehouse/stocks", view_func=self._read_stocks, methods=["POST"]
         )
         app.add_url_rule("/v1/returns/list", view_func=self._returns, methods=["POST"])
+        RfbsRoutes(self._admit, self, self.contract).register(app)
 
     def _set_stocks(self) -> Response:
         account = self._admit(limited=True)

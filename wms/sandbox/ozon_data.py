@@ -52,6 +52,8 @@ class OzonAccount:
     updated_at: dict[tuple[str, int], float] = field(default_factory=dict)  # sandbox seconds
     updated_wall: dict[tuple[str, int], str] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
+    rfbs: dict[int, dict[str, Any]] = field(default_factory=dict)  # rFBS return requests
+    postings: dict[str, str] = field(default_factory=dict)  # posting → "lost" / "arbitration"
 
     def seed(self, spec: Mapping[str, Any], counts: dict[str, int]) -> None:
         """Add warehouses, products, stocks and returns from a seed entry."""
@@ -75,6 +77,12 @@ class OzonAccount:
             self.returns.append(make_return(row, self._next_return_id()))
             counts["returns"] += 1
         self.returns.sort(key=lambda r: r["id"])
+        for row in spec.get("rfbs", []):
+            return_id = int(row.get("return_id") or 90_000_000 + len(self.rfbs) + 1)
+            self.rfbs[return_id] = make_rfbs(row, return_id)
+            counts["rfbs"] = counts.get("rfbs", 0) + 1
+        for number in spec.get("lost_postings", []):
+            self.postings[str(number)] = "lost"
 
     def find(self, offer_id: Any, product_id: Any) -> Product | None:
         """The product named by offer_id (which wins) or product_id."""
@@ -112,6 +120,15 @@ def default_seed() -> dict[str, Any]:
         "warehouses": [DEFAULT_WAREHOUSE],
         "products": products,
         "returns": returns,
+        "rfbs": [
+            {
+                "offer_id": "OZ-004",
+                "name": "Наушники",
+                "price": "15990",
+                "client_photo": ["https://cdn.ozon.ru/rfbs/90000001/1.jpg"],
+            }
+        ],
+        "lost_postings": ["30000999-0001-1"],
     }
     return {"accounts": [account]}
 
@@ -162,3 +179,34 @@ def rpc_error(status: int, code: int, message: str) -> Response:
 def retry_header(seconds: float) -> str:
     """Retry-After value: whole seconds when ≥ 1, else milliseconds (time-scaled sandboxes)."""
     return str(math.ceil(seconds)) if seconds >= 1 else f"{max(seconds, 0.001):.3f}"
+
+
+def make_rfbs(spec: Mapping[str, Any], return_id: int) -> dict[str, Any]:
+    """A full rFBS return request from a partial seed."""
+    created = datetime.now(UTC) - timedelta(hours=float(spec.get("age_hours", 3)))
+    posting = str(spec.get("posting_number") or f"{return_id % 10**8:08d}-0001-1")
+    return {
+        "return_id": return_id,
+        "return_number": str(spec.get("return_number") or f"{posting}-R"),
+        "posting_number": posting,
+        "order_number": posting.rsplit("-", 1)[0],
+        "client_name": str(spec.get("client_name", "Покупатель О.")),
+        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "comment": str(spec.get("comment", "Товар пришёл повреждённым")),
+        "client_photo": list(spec.get("client_photo") or []),
+        "product": {
+            "name": str(spec.get("name", "Товар")),
+            "offer_id": str(spec.get("offer_id", "OFFER-1")),
+            "currency_code": str(spec.get("currency_code", "KZT")),
+            "price": str(spec.get("price", "10000")),
+            "sku": int(spec.get("sku", 1_000_001)),
+        },
+        "return_reason": {
+            "id": int(spec.get("reason_id", 7)),
+            "name": str(spec.get("reason", "Брак")),
+            "is_defect": bool(spec.get("is_defect", True)),
+        },
+        "state_key": str(spec.get("state", "New")),
+        "warehouse_id": int(spec.get("warehouse_id", 0)),
+        "answers": [],
+    }

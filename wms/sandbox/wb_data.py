@@ -16,6 +16,7 @@ from wms.sandbox.core import RateBucket, json_response
 DEFAULT_TOKEN = "wb-sandbox-token"  # noqa: S105 - a public demo token
 PROBLEM_JSON = "application/problem+json"
 MSK = timedelta(hours=3)  # claim timestamps are written in UTC+3 without an offset
+MEDIA = "//photos.wbbasket.ru/claims"  # [I] WB serves claim media protocol-relative
 CARGO_CODES = {1: "MGT", 2: "SGT", 3: "KGTPlus"}
 
 
@@ -87,7 +88,16 @@ def default_seed() -> dict[str, Any]:
     claims = [
         {"nm_id": 196_320_101, "user_comment": "Брак: не включается", "age_hours": 5},
         {"nm_id": 196_320_102, "user_comment": "Не соответствует описанию", "age_hours": 30},
-        {"nm_id": 196_320_103, "status": 0, "status_ex": 0, "age_hours": 2},
+        {
+            "nm_id": 196_320_103,
+            "status": 0,
+            "status_ex": 0,
+            "age_hours": 2,
+            "user_comment": "Пришёл с царапиной на корпусе",
+            "photos": [f"{MEDIA}/196320103/1.webp", f"{MEDIA}/196320103/2.webp"],
+            "video_paths": [f"{MEDIA}/196320103/1.mp4"],
+            "actions": OPEN_ACTIONS,
+        },
         {"nm_id": 196_320_104, "is_archive": True, "age_hours": 200},
     ]
     account = {
@@ -132,6 +142,48 @@ def make_claim(spec: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# What an answer does to a claim [I from the action descriptions, reference §5.2]:
+# (status, status_ex) after it.
+ANSWER_EFFECTS = {
+    "approve1": (2, 8),  # approved, the defect is checked at WB
+    "approve2": (2, 10),  # approved, the item travels back to the seller
+    "autorefund1": (2, 5),  # refund, the item stays with the buyer
+    "approvecc1": (2, 10),
+    "confirmreturngoodcc1": (2, 10),
+    "reject1": (1, 1),
+    "reject2": (1, 1),
+    "reject3": (1, 1),
+    "rejectcustom": (1, 1),
+}
+OPEN_ACTIONS = ["approve1", "approve2", "autorefund1", "reject1", "reject2", "rejectcustom"]
+
+
+def answer_problem(claim: Mapping[str, Any], body: Mapping[str, Any]) -> str | None:
+    """Why WB refuses this answer to this claim (None: it takes it)."""
+    action = body["action"]
+    if claim["is_archive"] or not claim["actions"]:
+        return f"claim {claim['id']} cannot be worked on (no actions)"
+    if action not in claim["actions"]:
+        return f"action {action!r} is not one of the claim's actions {claim['actions']}"
+    if action == "rejectcustom" and not body.get("comment"):
+        return "comment is required for rejectcustom"
+    if body.get("comment") and action not in ("rejectcustom", "approvecc1"):
+        return f"comment is not applicable to {action!r}"
+    return None
+
+
+def apply_answer(claim: dict[str, Any], body: Mapping[str, Any]) -> None:
+    """Record the answer: new status, no more actions, the answer kept for inspection."""
+    claim["status"], claim["status_ex"] = ANSWER_EFFECTS.get(body["action"], (2, 10))
+    claim["actions"] = []
+    claim["dt_update"] = (datetime.now(UTC) + MSK).replace(tzinfo=None).isoformat()
+    if body["action"] == "rejectcustom":
+        claim["wb_comment"] = None
+    claim.setdefault("answers", []).append(
+        {"action": body["action"], "comment": body.get("comment")}
+    )
+
+
 def claim_time(claim: Mapping[str, Any]) -> datetime:
     """When the claim was filed, in UTC."""
     return datetime.fromisoformat(claim["dt"]).replace(tzinfo=UTC) - MSK
@@ -139,7 +191,7 @@ def claim_time(claim: Mapping[str, Any]) -> datetime:
 
 def public_claim(claim: Mapping[str, Any]) -> dict[str, Any]:
     """The claim as the API shows it (without the sandbox's archive flag)."""
-    return {key: value for key, value in claim.items() if key != "is_archive"}
+    return {key: value for key, value in claim.items() if key not in ("is_archive", "answers")}
 
 
 def error(status: int, code: str, message: str) -> Response:

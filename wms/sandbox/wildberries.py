@@ -84,6 +84,8 @@ class WildberriesSandbox(Sandbox):
         app.add_url_rule(stocks, view_func=self._read_stocks, methods=["POST"])
         app.add_url_rule("/api/v3/warehouses", view_func=self._warehouses, methods=["GET"])
         app.add_url_rule("/api/v1/claims", view_func=self._claims, methods=["GET"])
+        app.add_url_rule("/api/v1/claim", view_func=self._answer_claim, methods=["PATCH"])
+        app.add_url_rule("/_sandbox/claims/<claim_id>", view_func=self._claim_view, methods=["GET"])
         app.add_url_rule(
             "/_sandbox/warehouses/<int:warehouse>/processing",
             view_func=self._set_processing,
@@ -216,6 +218,48 @@ class WildberriesSandbox(Sandbox):
         offset, limit = int(args.get("offset", 0)), int(args.get("limit", 50))
         page = [wb_data.public_claim(c) for c in found[offset : offset + limit]]
         return json_response({"claims": page, "total": len(found)})
+
+    def _answer_claim(self) -> Response:
+        """`PATCH /api/v1/claim`: one of the claim's own `actions` (reference §5.2)."""
+        account = self._admit(claims=True)
+        if isinstance(account, Response):
+            return account
+        operation = self.contract.operation("patch", "/api/v1/claim")
+        body = request.get_json(silent=True)
+        # The schema's reading (comment optional); strictness refuses undeclared fields only.
+        problems = [str(v) for v in self.contract.body_violations(operation, body, strict=False)]
+        if isinstance(body, dict) and self.contract.strict:
+            declared = set((operation.body_schema or {}).get("properties") or {})
+            problems += [f"body/{name}: not declared" for name in sorted(set(body) - declared)]
+        if problems or not isinstance(body, dict):
+            return self._claim_refused(problems or ["the body must be a JSON object"])
+        with self.lock:
+            claim = next((c for c in account.claims if c["id"] == body["id"]), None)
+            if claim is None:
+                return self._claim_refused([f"claim {body['id']} not found"])
+            problem_text = wb_data.answer_problem(claim, body)
+            if problem_text:
+                return self._claim_refused([problem_text])
+            wb_data.apply_answer(claim, body)
+            self.stats.bump("claims_answered")
+        self.note(claim=body["id"], action=body["action"])
+        return Response(status=200)
+
+    def _claim_refused(self, problems: list[str]) -> Response:
+        self.stats.bump("contract_rejects")
+        self.note(contract=problems)
+        body = {"title": "Validation error", "detail": "; ".join(problems)}
+        body["requestId"] = wb_data.request_id()
+        return json_response(body, 400, "application/json; charset=utf-8")
+
+    def _claim_view(self, claim_id: str) -> Response:
+        """A claim with every answer the sandbox applied to it (tests count them)."""
+        with self.lock:
+            for account in self.accounts.values():
+                for claim in account.claims:
+                    if claim["id"] == claim_id:
+                        return json_response(claim)
+        return json_response({"error": f"no claim {claim_id}"}, 404)
 
     def _set_processing(self, warehouse: int) -> Response:
         seconds = float((request.get_json(silent=True) or {}).get("seconds", 60))

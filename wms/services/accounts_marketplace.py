@@ -14,7 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.adapters.marketplaces.base import AccountError, MarketplaceAdapter, Throttle
-from wms.adapters.marketplaces.factory import Endpoint, credential_problems, make_adapter
+from wms.adapters.marketplaces.claims import ClaimChannel
+from wms.adapters.marketplaces.factory import (
+    Endpoint,
+    credential_problems,
+    make_adapter,
+    make_claim_channel,
+)
 from wms.db.models import MarketplaceAccount, Merchant
 from wms.domain.errors import Conflict, InvalidInput, NotFound
 from wms.domain.returns import Marketplace
@@ -215,6 +221,25 @@ def adapter_for(
         endpoint_for(account, settings),
         throttle=throttle,
         client=client,
+    )
+
+
+def claim_channel_for(
+    account: MarketplaceAccount,
+    settings: Settings,
+    box: SecretBox,
+    *,
+    throttle: Throttle | None = None,
+    client: httpx.Client | None = None,
+) -> ClaimChannel:
+    """The buyer-claims client of a WB or Ozon account (AccountError when unusable)."""
+    try:
+        creds = credentials_of(account, box)
+    except ValueError as exc:
+        raise AccountError("credentials_unreadable", str(exc)) from exc
+    endpoint = endpoint_for(account, settings)
+    return make_claim_channel(
+        account.marketplace, creds, endpoint, throttle=throttle, client=client
     )
 
 

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from wms.db.models import DispositionRule, Inspection, Merchant, Unit
 from wms.domain import grading
+from wms.domain.claims import claim_reasons
 from wms.domain.grading import Check, GradeChoice, GradingOutcome, GradingRules
 from wms.domain.units import UnitAction
+from wms.services import claims_intake
 from wms.services.units import decision_due, get_unit, require, transition
 from wms.services.uow import Actor, UnitOfWork
 
@@ -105,6 +107,9 @@ def grade(
     transition(uow, unit, outcome.action, actor, grade=choice.value, checks=unit.checks)
     if choice is GradeChoice.NON_RETURNABLE:
         notify_decision_needed(uow, unit, "merchant.unit_non_returnable")
+    if claim_reasons(ticked, unit.order.reason.value, unit.order.return_type.value):
+        # The checklist is evidence for a claim: propose one (a draft the merchant files).
+        claims_intake.propose_from_inspection(uow, actor, unit)
     return outcome
 
 

@@ -23,7 +23,7 @@ from wms.domain.errors import Conflict, DuplicateMarkingCode, InvalidInput, NotF
 from wms.domain.orders import OrderAction, ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType, default_reason
 from wms.domain.units import UnitAction, UnitState
-from wms.services import billing, sequences
+from wms.services import billing, claims_intake, marketplace_writes, sequences
 from wms.services.units import get_order, get_unit, transition, transition_order
 from wms.services.uow import Actor, UnitOfWork
 
@@ -449,10 +449,12 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
     lines = session.execute(
         sa.select(ReturnLine).where(ReturnLine.return_order_id == order.id).order_by(ReturnLine.id)
     ).scalars()
+    short = []
     for line in lines:
         sku = line.marketplace_sku or str(line.product_id)
         if line.received_qty < line.expected_qty:
             result.missing.append(f"{sku} × {line.expected_qty - line.received_qty}")
+            short.append((line, line.expected_qty - line.received_qty))
         elif order.announced and line.received_qty > line.expected_qty:
             result.extra.append(f"{sku} × {line.received_qty - line.expected_qty}")
     order.flags = {"missing": result.missing, "extra": result.extra}
@@ -471,6 +473,13 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
             )
     _notify_receipt_closed(uow, order, result)
     billing.bill_receipt(uow, order, (lpn for lpn, _sku in result.units))
+    if short:
+        # Announced items that never arrived: a claim for the merchant to file.
+        claims_intake.propose_from_shortage(uow, actor, order, short)
+    # Kaspi expects to hear that its return reached us (reference §5.1).
+    marketplace_writes.queue_kaspi_arrival(uow, order)
+    # A claim answered "goods back to the seller" (WB approve2) is linked to its return now.
+    marketplace_writes.link_claims_of(uow, order)
     return result
 
 

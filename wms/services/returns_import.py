@@ -134,7 +134,7 @@ def announce_notice(uow: UnitOfWork, account_id: int, notice: ReturnNotice) -> b
     account = uow.session.get(MarketplaceAccount, account_id)
     assert account is not None
     lines = tuple(
-        AnnouncedLine(_our_sku(uow.session, account, line), line.quantity)
+        AnnouncedLine(our_sku(uow.session, account, line), line.quantity)
         for line in notice.lines
         if line.quantity > 0 and line.sku
     )
@@ -153,7 +153,7 @@ def announce_notice(uow: UnitOfWork, account_id: int, notice: ReturnNotice) -> b
     return created
 
 
-def _our_sku(session: Session, account: MarketplaceAccount, line: ReturnLine) -> str:
+def our_sku(session: Session, account: MarketplaceAccount, line: ReturnLine) -> str:
     """Our SKU for a marketplace article: through the account's offers, else as named."""
     names = {line.sku} | ({line.marketplace_item_id} if line.marketplace_item_id else set())
     sku = session.execute(

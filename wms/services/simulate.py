@@ -41,6 +41,7 @@ from wms.services import (
     photos,
     putaway,
     receiving,
+    simulate_claims,
     workflow,
 )
 from wms.services.receiving import AnnouncedLine, Announcement
@@ -453,5 +454,7 @@ def simulate(
         order_counts(uow, ctx, start, now, days, random.Random(seed))
         floor_exceptions(uow, ctx, now, random.Random(seed))
         uow.commit()
+    claims = simulate_claims.walk(db, now, random.Random(seed))
+    stats.update({f"claims_{state}": n for state, n in claims.items()})
     stats.update(billing_demo.bill_history(db, start, now))
     return {"days": days, **dict(sorted(stats.items()))}

@@ -9,9 +9,13 @@ from typing import Any
 import httpx
 
 from wms.adapters.marketplaces.base import AccountError, Limits, MarketplaceAdapter, Throttle
+from wms.adapters.marketplaces.claims import ClaimChannel, WildberriesClaims
 from wms.adapters.marketplaces.kaspi import KaspiAdapter, KaspiCredentials
 from wms.adapters.marketplaces.ozon import LIMITS as OZON_LIMITS
 from wms.adapters.marketplaces.ozon import OzonAdapter, OzonCredentials
+from wms.adapters.marketplaces.ozon_claims import CLAIMS_LIMITS as OZON_CLAIMS_LIMITS
+from wms.adapters.marketplaces.ozon_claims import OzonClaims
+from wms.adapters.marketplaces.wildberries import CLAIMS_LIMITS as WB_CLAIMS_LIMITS
 from wms.adapters.marketplaces.wildberries import LIMITS as WB_LIMITS
 from wms.adapters.marketplaces.wildberries import WildberriesAdapter, WildberriesCredentials
 from wms.domain.returns import Marketplace
@@ -25,6 +29,12 @@ CREDENTIAL_FIELDS: dict[Marketplace, tuple[str, ...]] = {
 STOCK_LIMITS: dict[Marketplace, Limits] = {
     Marketplace.WILDBERRIES: WB_LIMITS,
     Marketplace.OZON: OZON_LIMITS,
+}
+
+#: The limits of the buyer-claim methods (list and answer share them).
+CLAIM_LIMITS: dict[Marketplace, Limits] = {
+    Marketplace.WILDBERRIES: WB_CLAIMS_LIMITS,
+    Marketplace.OZON: OZON_CLAIMS_LIMITS,
 }
 
 
@@ -86,3 +96,36 @@ def make_adapter(
         throttle=throttle,
         **common,
     )
+
+
+def claim_limits(marketplace: Marketplace, time_scale: float = 1.0) -> Limits | None:
+    """The claim methods' limits, scaled for a sandbox clock (None: no claims API)."""
+    limits = CLAIM_LIMITS.get(marketplace)
+    return limits.scaled(time_scale) if limits is not None else None
+
+
+def make_claim_channel(
+    marketplace: Marketplace,
+    credentials: Mapping[str, str],
+    endpoint: Endpoint,
+    *,
+    throttle: Throttle | None = None,
+    client: httpx.Client | None = None,
+) -> ClaimChannel:
+    """The buyer-claims client of one seller account (AccountError when it has none)."""
+    problems = credential_problems(marketplace, credentials)
+    if problems:
+        raise AccountError("bad_credentials", "; ".join(problems))
+    limits = claim_limits(marketplace, endpoint.time_scale)
+    if limits is None:
+        raise AccountError("no_claims_api", f"{marketplace.value} has no claims API")
+    common: dict[str, Any] = {
+        "base_url": endpoint.base_url,
+        "timeout": endpoint.timeout,
+        "limits": limits,
+        "throttle": throttle,
+        "client": client,
+    }
+    if marketplace is Marketplace.WILDBERRIES:
+        return WildberriesClaims(credentials["token"], **common)
+    return OzonClaims(credentials["client_id"], credentials["api_key"], **common)

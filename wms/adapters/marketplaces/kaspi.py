@@ -17,6 +17,7 @@ import httpx
 
 from wms.adapters.marketplaces.base import (
     AccountError,
+    Limits,
     PermanentError,
     ReturnLine,
     ReturnNotice,
@@ -42,6 +43,11 @@ WINDOW = timedelta(days=14)  # the creationDate filter may span at most 14 days
 PAGE_SIZE = 100
 CANCELLING = "CANCELLING"
 RETURN_STATUSES = (CANCELLING, "KASPI_DELIVERY_RETURN_REQUESTED", "RETURNED")
+ARRIVED_BACKWARD = "ARRIVED_BACKWARD"  # «Возвращенный товар прибыл на склад» (reference §5.1)
+ARRIVAL_FROM = frozenset({CANCELLING, "KASPI_DELIVERY_RETURN_REQUESTED"})
+LOOKBACK = timedelta(days=90)  # how far back an order is looked up by code when its date is unknown
+# Kaspi publishes no request limits [I]: stay at one write a second per shop.
+WRITE_LIMITS = Limits(max_batch=1, requests_per_minute=60, burst=5)
 # Cancellation reasons seen in client code [T]; the attribute name is our assumption [I].
 NOT_PICKED_UP_REASONS = frozenset({"BUYER_NOT_REACHABLE", "BUYER_DID_NOT_PICK_UP"})
 
@@ -158,6 +164,53 @@ class KaspiAdapter:
                 ReturnLine(sku, int(attrs.get("quantity", 1)), name, marketplace_item_id=product_id)
             )
         return tuple(lines)
+
+    def mark_arrived_backward(self, order_id: str, code: str, ordered_at: datetime | None) -> str:
+        """Tell Kaspi the returned goods reached our warehouse (`ARRIVED_BACKWARD`).
+
+        Returns "applied", "already" (an earlier attempt got through: the order reads
+        ARRIVED_BACKWARD) or "skipped:<status>" (the order is in no status that takes it).
+        Refusals are read back before they count as failures, so a retry never errs.
+        """
+        body = {
+            "data": {
+                "type": "orders",
+                "id": order_id,
+                "attributes": {"code": code, "status": ARRIVED_BACKWARD},
+            }
+        }
+        response = self._api.send("POST", "/v2/orders", json=body)
+        if response.status_code < 300:
+            return "applied"
+        if response.status_code in (400, 409, 422):
+            order = self.find_order(code, ordered_at)
+            status = str(((order or {}).get("attributes") or {}).get("status", ""))
+            if status == ARRIVED_BACKWARD:
+                return "already"
+            if order is not None and status not in ARRIVAL_FROM:
+                return f"skipped:{status}"
+        _raise_for_status(response)
+        raise PermanentError(f"http_{response.status_code}", "unexpected answer")
+
+    def find_order(self, code: str, ordered_at: datetime | None = None) -> dict[str, Any] | None:
+        """The order with this code (looked up around its creation date when known)."""
+        now = datetime.now(UTC)
+        if ordered_at is not None:
+            since, until = ordered_at - timedelta(days=1), min(ordered_at + timedelta(days=1), now)
+        else:
+            since, until = now - LOOKBACK, now
+        for start, end in reversed(list(windows(since, until))):
+            params = {
+                "page[number]": 0,
+                "page[size]": 1,
+                "filter[orders][code]": code,
+                "filter[orders][creationDate][$ge]": _to_ms(start),
+                "filter[orders][creationDate][$le]": _to_ms(end) - 1,
+            }
+            found = with_retries(lambda p=params: self._get("/v2/orders", p)).get("data") or []
+            if found:
+                return dict(found[0])
+        return None
 
     def close(self) -> None:
         """Close the HTTP connections."""

@@ -18,6 +18,7 @@ from wms.db.models.billing import (
     RateCardLine,
 )
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.claims import Claim, ClaimLine
 from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
@@ -65,6 +66,8 @@ __all__ = [
     "InvoiceLine",
     "RateCardLine",
     "Bin",
+    "Claim",
+    "ClaimLine",
     "Clip",
     "Counter",
     "DispositionRule",

@@ -12,6 +12,8 @@ from types import ModuleType
 from wms.domain.texts import (
     admin,
     billing,
+    claim_exchange,
+    claims,
     clips,
     dashboard,
     errors,
@@ -32,6 +34,8 @@ AREAS: tuple[ModuleType, ...] = (
     handheld,
     printing,
     billing,
+    claims,
+    claim_exchange,
 )
 
 

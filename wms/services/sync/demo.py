@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
 
-from wms.db.models import MarketplaceAccount, Merchant, MerchantOrderCount, Offer, Product
-from wms.domain.returns import Marketplace
+from wms.db.models import (
+    MarketplaceAccount,
+    Merchant,
+    MerchantOrderCount,
+    Offer,
+    Product,
+    ReturnOrder,
+)
+from wms.domain.returns import Marketplace, ReturnType
 from wms.domain.stock import Channel
 from wms.services import offers as offer_service
 from wms.services.accounts_marketplace import (
@@ -203,6 +211,7 @@ def _kaspi(
         "merchant_id": str((account.settings or {}).get("merchant_id", "")),
         "name": account.name,
         "feed_url": feed_url(server_url, token) if demo_feed else None,
+        "orders": _kaspi_returns(account),
         "generate": {
             "orders": 60,
             "days": 30,
@@ -213,6 +222,32 @@ def _kaspi(
             "completed": _recorded_completed_orders(account),
         },
     }
+
+
+def _kaspi_returns(account: MarketplaceAccount) -> list[dict[str, Any]]:
+    """The database's Kaspi returns as sandbox orders on their way back (status by type)."""
+    session = object_session(account)
+    if session is None:
+        return []
+    orders = session.execute(
+        sa.select(ReturnOrder).where(
+            ReturnOrder.merchant_id == account.merchant_id,
+            ReturnOrder.marketplace == Marketplace.KASPI,
+            ReturnOrder.external_id.is_not(None),
+            ReturnOrder.order_code.is_not(None),
+        )
+    ).scalars()
+    return [
+        {
+            "id": order.external_id,
+            "code": order.order_code,
+            "status": "KASPI_DELIVERY_RETURN_REQUESTED"
+            if order.return_type is ReturnType.CUSTOMER_RETURN
+            else "CANCELLING",
+            "age_days": 3,
+        }
+        for order in orders
+    ]
 
 
 def _recorded_completed_orders(account: MarketplaceAccount) -> int:
@@ -239,6 +274,26 @@ def _wildberries(
             zip(items[:2], ("Брак: не включается", "Не тот товар"), strict=False)
         )
     ]
+    if items:
+        # One claim still waiting for the merchant's answer, with the buyer's photos and video
+        # (a stable id: restarting the demo's sandbox must not open the claim case again).
+        claim_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"wms-demo:{account.name}:open-claim"))
+        media = f"//photos.wbbasket.ru/claims/{claim_id}"
+        claims.append(
+            {
+                "id": claim_id,
+                "nm_id": int(items[-1]),
+                "status": 0,
+                "status_ex": 0,
+                "user_comment": "Пришёл с царапиной на корпусе, фото прилагаю",
+                "photos": [f"{media}/1.webp", f"{media}/2.webp"],
+                "video_paths": [f"{media}/1.mp4"],
+                "actions": ["approve1", "approve2", "autorefund1", "reject1", "rejectcustom"],
+                "price": 14_990,
+                "currency_code": "398",
+                "age_hours": 3,
+            }
+        )
     return {
         "token": creds["token"],
         "name": account.name,
@@ -277,4 +332,19 @@ def _ozon(
         "warehouses": sorted({int(o.warehouse_ref) for o in offers}),
         "products": products,
         "returns": returns,
+        # An rFBS return request waiting for the merchant (stable id, like the WB claim).
+        "rfbs": [
+            {
+                "return_id": 80_000_000 + account.id,
+                "offer_id": mains[0],
+                "name": mains[0],
+                "price": "8990",
+                "currency_code": "KZT",
+                "comment": "Не работает одна из функций",
+                "client_photo": [f"https://cdn.ozon.ru/rfbs/{80_000_000 + account.id}/1.jpg"],
+                "age_hours": 5,
+            }
+        ]
+        if mains
+        else [],
     }

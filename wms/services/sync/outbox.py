@@ -26,6 +26,8 @@ from wms.services.uow import UnitOfWork, execute
 
 STOCK_TOPIC = stock_service.STOCK_TOPIC
 WEBHOOK_PREFIX = "merchant."
+# Writes to marketplaces (see `wms.services.marketplace_writes`).
+WRITE_TOPICS = ("kaspi.arrived_backward", "claim.answer")
 CHUNK = 500  # ids or keys per IN (...) list
 SETTLE_PART = 2000  # settlements per transaction
 MAX_ERROR = 2000
@@ -47,6 +49,11 @@ class ClaimedRow:
     def is_stock(self) -> bool:
         """A stock change (pushed to marketplaces) rather than a merchant webhook."""
         return self.topic == STOCK_TOPIC
+
+    @property
+    def is_write(self) -> bool:
+        """A write to a marketplace (Kaspi status, claim answer)."""
+        return self.topic in WRITE_TOPICS
 
     @property
     def version(self) -> int:
@@ -89,6 +96,7 @@ def claim(uow: UnitOfWork, worker: str, limit: int, lease_seconds: float) -> lis
             sa.or_(
                 OutboxMessage.topic == STOCK_TOPIC,
                 OutboxMessage.topic.startswith(WEBHOOK_PREFIX, autoescape=True),
+                OutboxMessage.topic.in_(WRITE_TOPICS),
             ),
         )
         .order_by(OutboxMessage.id)

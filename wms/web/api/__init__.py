@@ -7,7 +7,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Route modules register themselves on `bp` when imported.
 from wms.web.api import (  # noqa: E402,F401
     billing,
-    clips,
+    claims,
+    clips,  # noqa: E402,F401
     offers,
     openapi,
     returns,

@@ -105,6 +105,7 @@ def _http_error(exc: HTTPException) -> Any:
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
     billing,
+    claims,
     clips,
     floor,
     jobs,
@@ -122,6 +123,7 @@ __all__ = [
     "analytics",
     "billing",
     "bp",
+    "claims",
     "clips",
     "floor",
     "jobs",

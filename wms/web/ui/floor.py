@@ -10,6 +10,7 @@ from wms.db.base import utcnow
 from wms.db.models import ExceptionStatus
 from wms.domain.errors import DomainError
 from wms.services import dashboard, printers
+from wms.services.claims_deadlines import overdue_claims
 from wms.web.auth import current, protect
 from wms.web.context import run, wms
 from wms.web.ui import STAFF, bp, domain_message
@@ -53,8 +54,14 @@ def floor() -> Any:
     with wms().db.reading() as db:
         open_items = q.exceptions(db, status=ExceptionStatus.OPEN, limit=50)
         resolved = q.exceptions(db, status=ExceptionStatus.RESOLVED, limit=10)
+        late_claims = overdue_claims(db, utcnow())
     return render_template(
-        "ui/floor.html", **_live(), exceptions=open_items, resolved=resolved, form=ResolveForm()
+        "ui/floor.html",
+        **_live(),
+        exceptions=open_items,
+        resolved=resolved,
+        overdue_claims=late_claims,
+        form=ResolveForm(),
     )
 
 
