@@ -1,7 +1,7 @@
 """claim cases (issue 9): claims and claim_lines, amounts in tiyn, unique marketplace id per account
 
 Revision ID: 009a
-Revises: 012b
+Revises: 013a
 Create Date: 2026-12-03 18:03:07.807432+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "009a"
-down_revision = "012b"
+down_revision = "013a"
 branch_labels = None
 depends_on = None
 

@@ -9,10 +9,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from wms.domain.texts import admin, claims, dashboard, errors, jobs, scan
+from wms.domain.texts import (
+    admin,
+    billing,
+    claims,
+    clips,
+    dashboard,
+    errors,
+    handheld,
+    jobs,
+    printing,
+    scan,
+)
 from wms.domain.texts.terms import TERMS
 
-AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, claims)
+AREAS: tuple[ModuleType, ...] = (
+    errors,
+    admin,
+    scan,
+    dashboard,
+    jobs,
+    clips,
+    handheld,
+    printing,
+    billing,
+    claims,
+)
 
 
 def _merge(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str, str]]:

@@ -5,4 +5,13 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on `bp` when imported.
-from wms.web.api import claims, offers, openapi, returns, stations, stock  # noqa: E402,F401
+from wms.web.api import (  # noqa: E402,F401
+    billing,
+    claims,
+    clips,
+    offers,
+    openapi,
+    returns,
+    stations,
+    stock,
+)

@@ -104,11 +104,15 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    billing,
     claims,
+    clips,
     floor,
     jobs,
     pages,
+    printing,
     returns,
+    stations,
     stock,
     units,
 )
@@ -117,12 +121,16 @@ __all__ = [
     "ANY_USER",
     "STAFF",
     "analytics",
+    "billing",
     "bp",
     "claims",
+    "clips",
     "floor",
     "jobs",
     "pages",
+    "printing",
     "returns",
+    "stations",
     "stock",
     "units",
 ]
