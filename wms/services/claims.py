@@ -16,7 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from wms.db.models import Claim, ClaimLine, MarketplaceAccount, Merchant, Product, ReturnOrder, Unit
+from wms.db.models import (
+    Claim,
+    ClaimLine,
+    Clip,
+    MarketplaceAccount,
+    Merchant,
+    Product,
+    ReturnOrder,
+    Unit,
+)
 from wms.domain import claims as rules
 from wms.domain.claims import (
     ClaimAction,
@@ -152,6 +161,11 @@ def open_claim(
     _totals(claim)
     uow.session.add(claim)
     uow.session.flush()
+    if order is not None:
+        # The parcel's opening clips are evidence now: retention keeps them.
+        uow.session.execute(
+            sa.update(Clip).where(Clip.return_order_id == order.id).values(hold=True)
+        )
     uow.audit(
         "claim",
         claim.id,
