@@ -285,9 +285,17 @@ def act(
     case = rules.act(to_case(claim), action, offers)
     _write_back(uow, claim, case)
     audit_claim(uow, actor, claim, action.value, old, note=note, offers=dict(offers or {}))
+    _units_follow(uow, actor, claim, old)
     if action is ClaimAction.SUBMIT and claim.pack_sha256 is None:
         claims_pack.freeze(uow, claim)
     return claim
+
+
+def _units_follow(uow: UnitOfWork, actor: Actor, claim: Claim, old: ClaimState) -> None:
+    # Imported here: the unit workflow imports inspection, which proposes claims through us.
+    from wms.services import claims_units
+
+    claims_units.follow(uow, actor, claim, old)
 
 
 def split_line(uow: UnitOfWork, actor: Actor, claim: Claim, line_id: int, qty: int) -> Claim:
@@ -316,6 +324,7 @@ def close_line(uow: UnitOfWork, actor: Actor, claim: Claim, line_id: int) -> Cla
     case = rules.close_line(to_case(claim), line_id)
     _write_back(uow, claim, case)
     audit_claim(uow, actor, claim, "close_line", old, line=line_id)
+    _units_follow(uow, actor, claim, old)
     return claim
 
 

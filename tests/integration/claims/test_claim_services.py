@@ -245,3 +245,29 @@ def test_a_claim_without_a_marketplace_id_cannot_be_answered(
         with pytest.raises(InvalidInput) as err:
             claim_service.answer(uow, SUPERVISOR, claim, "approve1")
     assert err.value.message_key == "claim.not_marketplace"
+
+
+@pytest.mark.parametrize(
+    ("path", "unit_after"),
+    [
+        ((ClaimAction.APPROVE, ClaimAction.SETTLE), "claim_settled"),
+        ((ClaimAction.REJECT, ClaimAction.CLOSE), "awaiting_decision"),
+    ],
+)
+def test_the_units_follow_their_claim(
+    station: Any, database: Any, demo: Any, path: tuple[ClaimAction, ...], unit_after: str
+) -> None:
+    lpn = receive(station("receipt"), "512345678", HEADPHONES, CASE, CASE)[0]
+    inspect(station("inspection"), lpn, ["WRONG-ITEM"], "GRADE-NON-RETURNABLE")
+    (claim,) = claims_of(database)
+
+    def unit_state() -> str:
+        with database.reading() as s:
+            return s.execute(sa.select(Unit.state).where(Unit.lpn == lpn)).scalar_one().value
+
+    assert unit_state() == "awaiting_decision"
+    run(database, claim.id, claim_service.act, ClaimAction.SUBMIT)
+    assert unit_state() == "claimed"  # filing the case is the decision to claim
+    for action in path:
+        run(database, claim.id, claim_service.act, action)
+    assert unit_state() == unit_after
