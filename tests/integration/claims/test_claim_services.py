@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from tests.integration.claims.conftest import (
     wb_claim,
 )
 from tests.integration.test_scan_flows import CASE, HEADPHONES, inspect, receive
-from wms.db.models import AuditEvent, Claim, Merchant, OutboxMessage, Unit
+from wms.db.models import AuditEvent, BillableEvent, Claim, Merchant, OutboxMessage, Unit
 from wms.domain.claims import ClaimAction, ClaimOrigin, ClaimReason, ClaimState, Remedy
 from wms.domain.errors import IllegalTransition, InvalidInput, NotFound
 from wms.services import claims as claim_service
@@ -271,3 +272,14 @@ def test_the_units_follow_their_claim(
     for action in path:
         run(database, claim.id, claim_service.act, action)
     assert unit_state() == unit_after
+    with database.reading() as s:
+        billed = s.execute(
+            sa.select(BillableEvent.amount, BillableEvent.ref).where(
+                BillableEvent.service == "claim_handling"
+            )
+        ).all()
+    settled = claim_row(database, claim.id)
+    if unit_after == "claim_settled":  # a won claim is billed on what it recovered
+        assert billed == [(Decimal(settled.recovered_tiyn) / 100, settled.number)]
+    else:
+        assert billed == []
