@@ -16,7 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from wms.db.models import Claim, ClaimLine, MarketplaceAccount, Merchant, Product, ReturnOrder, Unit
+from wms.db.models import (
+    Claim,
+    ClaimLine,
+    Clip,
+    MarketplaceAccount,
+    Merchant,
+    Product,
+    ReturnOrder,
+    Unit,
+)
 from wms.domain import claims as rules
 from wms.domain.claims import (
     ClaimAction,
@@ -152,6 +161,11 @@ def open_claim(
     _totals(claim)
     uow.session.add(claim)
     uow.session.flush()
+    if order is not None:
+        # The parcel's opening clips are evidence now: retention keeps them.
+        uow.session.execute(
+            sa.update(Clip).where(Clip.return_order_id == order.id).values(hold=True)
+        )
     uow.audit(
         "claim",
         claim.id,
@@ -271,6 +285,7 @@ def act(
     case = rules.act(to_case(claim), action, offers)
     _write_back(uow, claim, case)
     audit_claim(uow, actor, claim, action.value, old, note=note, offers=dict(offers or {}))
+    _units_follow(uow, actor, claim, old)
     # A claim a buyer filed on the marketplace (imported) is not ours to submit: no pack is
     # frozen for it (10 000 imported WB claims would each build a PDF nobody asked for).
     if (
@@ -280,6 +295,13 @@ def act(
     ):
         claims_pack.freeze(uow, claim)
     return claim
+
+
+def _units_follow(uow: UnitOfWork, actor: Actor, claim: Claim, old: ClaimState) -> None:
+    # Imported here: the unit workflow imports inspection, which proposes claims through us.
+    from wms.services import claims_units
+
+    claims_units.follow(uow, actor, claim, old)
 
 
 def split_line(uow: UnitOfWork, actor: Actor, claim: Claim, line_id: int, qty: int) -> Claim:
@@ -308,6 +330,7 @@ def close_line(uow: UnitOfWork, actor: Actor, claim: Claim, line_id: int) -> Cla
     case = rules.close_line(to_case(claim), line_id)
     _write_back(uow, claim, case)
     audit_claim(uow, actor, claim, "close_line", old, line=line_id)
+    _units_follow(uow, actor, claim, old)
     return claim
 
 

@@ -191,6 +191,17 @@ def _pdf(view: dict[str, Any], files: list[Original], now: datetime) -> bytes:
             ratio = image.imageHeight / max(image.imageWidth, 1)
             image.drawWidth, image.drawHeight = PHOTO_WIDTH, PHOTO_WIDTH * ratio
             story += [image, p(f"{f.name}  SHA-256: {f.sha256}", "small"), Spacer(1, 3 * mm)]
+    clips = view["evidence"]["clips"]
+    if clips:
+        story.append(p("Видео вскрытия / Ашу бейнесі", "h2"))
+        story += [
+            p(
+                f"clip {c['id']}  {c['started_at'][:19]}  {c['duration_ms'] // 1000} s  "
+                f"{c['size']} B  SHA-256: {c['sha256']}",
+                "small",
+            )
+            for c in clips
+        ]
     if view["media"]:
         story.append(p("Материалы маркетплейса / Маркетплейс материалдары", "h2"))
         story += [p(url, "small") for url in view["media"]]

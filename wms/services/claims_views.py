@@ -9,7 +9,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from wms.db.models import AuditEvent, Claim, ClaimLine, Merchant, Photo, ReturnOrder, Unit
+from wms.db.models import (
+    AuditEvent,
+    Claim,
+    ClaimLine,
+    Clip,
+    Merchant,
+    Photo,
+    ReturnOrder,
+    Unit,
+)
 from wms.domain import claims as rules
 from wms.domain.claims import ClaimState, tenge
 from wms.domain.claims_kpi import ClaimFact
@@ -142,10 +151,8 @@ def _line_view(line: ClaimLine, unit: Unit | None) -> dict[str, Any]:
 
 
 def evidence(session: Session, claim: Claim) -> dict[str, Any]:
-    """The evidence of a claim: photos, marking codes, scan events of its units, media, clips.
-
-    Clips recorded by stations (issue 10c) join here once their table exists.
-    """
+    """The evidence of a claim: photos, marking codes, scan events of its units, media, and the
+    station's video clips of its return order's opening."""
     unit_ids = [line.unit_id for line in claim.lines if line.unit_id]
     photos = (
         session.execute(
@@ -173,6 +180,15 @@ def evidence(session: Session, claim: Claim) -> dict[str, Any]:
         .scalars()
         .all()
         if unit_ids
+        else []
+    )
+    clips = (
+        session.execute(
+            sa.select(Clip).where(Clip.return_order_id == claim.return_order_id).order_by(Clip.id)
+        )
+        .scalars()
+        .all()
+        if claim.return_order_id
         else []
     )
     return {
@@ -213,7 +229,18 @@ def evidence(session: Session, claim: Claim) -> dict[str, Any]:
             for e in events
         ],
         "media": list(claim.media or []),
-        "clips": [],
+        "clips": [
+            {
+                "id": c.id,
+                "order_code": c.order_code,
+                "station_id": c.station_id,
+                "started_at": c.started_at.isoformat(),
+                "duration_ms": c.duration_ms,
+                "size": c.size,
+                "sha256": c.sha256,
+            }
+            for c in clips
+        ],
     }
 
 

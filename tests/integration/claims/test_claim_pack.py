@@ -19,6 +19,7 @@ from tests.integration.claims.conftest import SUPERVISOR, claim_row
 from tests.integration.test_scan_flows import CASE, HEADPHONES, inspect, receive
 from wms.cli import cli
 from wms.db.models import Claim, Photo, ReturnOrder
+from wms.domain import claims as claims_domain
 from wms.domain.claims import ClaimAction
 from wms.services import claims as claim_service
 from wms.services import claims_pack, photos
@@ -116,3 +117,60 @@ def test_wms_claims_pack_writes_the_pdf_and_zip(
     assert swapped["return_number"] in text
     assert all(h in text for h in swapped["hashes"])
     assert zipfile.ZipFile(archive).namelist()[-1] == "manifest.json"
+
+
+def test_the_opening_clip_is_evidence_kept_past_retention(
+    station: Any, database: Any, settings: Any, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from wms.db.models import Clip
+    from wms.db.models import Station as StationRow
+    from wms.services.claims_views import detail
+
+    receive(station("receipt"), "512345678", HEADPHONES)  # the cases never came: a claim
+    now = datetime.now(UTC)
+    with UnitOfWork(database) as uow:
+        order_id = uow.session.execute(
+            sa.select(ReturnOrder.id).where(ReturnOrder.order_code == "512345678")
+        ).scalar_one()
+        station_id = uow.session.execute(sa.select(StationRow.id).limit(1)).scalar_one()
+        clip = Clip(
+            client_id="clip-1",
+            station_id=station_id,
+            return_order_id=order_id,
+            order_code="512345678",
+            started_at=now,
+            ended_at=now,
+            duration_ms=41_000,
+            size=123_456,
+            sha256="ab" * 32,
+            path="x/clip-1.mp4",
+            content_type="video/mp4",
+            created_at=now,
+        )
+        uow.session.add(clip)
+        claim = uow.session.execute(sa.select(Claim)).scalar_one()
+        claim_service.act(uow, SUPERVISOR, claim, ClaimAction.CANCEL)
+        uow.commit()
+    # A new claim about the same return holds its clip.
+    with UnitOfWork(database) as uow:
+        order = uow.session.get(ReturnOrder, order_id)
+        merchant = order.merchant
+        opened = claim_service.open_claim(
+            uow,
+            SUPERVISOR,
+            merchant,
+            [claim_service.LineSpec(claimed_tiyn=100_000, sku="ALT-PC-03")],
+            reason=claims_domain.ClaimReason.NOT_DELIVERED,
+            order=order,
+        )
+        uow.commit()
+        claim_id = opened.id
+    with database.reading() as s:
+        assert s.execute(sa.select(Clip.hold)).scalar_one() is True
+        claim = s.get(Claim, claim_id)
+        view = detail(s, claim, now)
+        pack = claims_pack.build(s, claim, Path(settings.storage.photo_dir), now)
+    assert [c["sha256"] for c in view["evidence"]["clips"]] == ["ab" * 32]
+    assert "ab" * 32 in pdf_text(pack.pdf, tmp_path)

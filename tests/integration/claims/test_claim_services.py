@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from tests.integration.claims.conftest import (
     wb_claim,
 )
 from tests.integration.test_scan_flows import CASE, HEADPHONES, inspect, receive
-from wms.db.models import AuditEvent, Claim, Merchant, OutboxMessage, Unit
+from wms.db.models import AuditEvent, BillableEvent, Claim, Merchant, OutboxMessage, Unit
 from wms.domain.claims import ClaimAction, ClaimOrigin, ClaimReason, ClaimState, Remedy
 from wms.domain.errors import IllegalTransition, InvalidInput, NotFound
 from wms.services import claims as claim_service
@@ -245,3 +246,40 @@ def test_a_claim_without_a_marketplace_id_cannot_be_answered(
         with pytest.raises(InvalidInput) as err:
             claim_service.answer(uow, SUPERVISOR, claim, "approve1")
     assert err.value.message_key == "claim.not_marketplace"
+
+
+@pytest.mark.parametrize(
+    ("path", "unit_after"),
+    [
+        ((ClaimAction.APPROVE, ClaimAction.SETTLE), "claim_settled"),
+        ((ClaimAction.REJECT, ClaimAction.CLOSE), "awaiting_decision"),
+    ],
+)
+def test_the_units_follow_their_claim(
+    station: Any, database: Any, demo: Any, path: tuple[ClaimAction, ...], unit_after: str
+) -> None:
+    lpn = receive(station("receipt"), "512345678", HEADPHONES, CASE, CASE)[0]
+    inspect(station("inspection"), lpn, ["WRONG-ITEM"], "GRADE-NON-RETURNABLE")
+    (claim,) = claims_of(database)
+
+    def unit_state() -> str:
+        with database.reading() as s:
+            return s.execute(sa.select(Unit.state).where(Unit.lpn == lpn)).scalar_one().value
+
+    assert unit_state() == "awaiting_decision"
+    run(database, claim.id, claim_service.act, ClaimAction.SUBMIT)
+    assert unit_state() == "claimed"  # filing the case is the decision to claim
+    for action in path:
+        run(database, claim.id, claim_service.act, action)
+    assert unit_state() == unit_after
+    with database.reading() as s:
+        billed = s.execute(
+            sa.select(BillableEvent.amount, BillableEvent.ref).where(
+                BillableEvent.service == "claim_handling"
+            )
+        ).all()
+    settled = claim_row(database, claim.id)
+    if unit_after == "claim_settled":  # a won claim is billed on what it recovered
+        assert billed == [(Decimal(settled.recovered_tiyn) / 100, settled.number)]
+    else:
+        assert billed == []
