@@ -50,9 +50,9 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Тапсырыс немесе қайтару кодын сканерлеңіз (немесе CMD:BLIND)",
     ),
     "receipt.opened": (
-        "Возврат {number} ({code}): сканируйте товары",
-        "Return {number} ({code}): scan the products",
-        "{number} қайтаруы ({code}): тауарларды сканерлеңіз",
+        "Возврат {number} ({code}). Ожидается: {lines}. Сканируйте товары",
+        "Return {number} ({code}). Expected: {lines}. Scan the products",
+        "{number} қайтаруы ({code}). Күтілуде: {lines}. Тауарларды сканерлеңіз",
     ),
     "receipt.unannounced": (
         "Заказ {code} не ожидался: создан возврат {number}. Сканируйте товары",
@@ -70,11 +70,15 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{lpn}: {title}. Қабылданды: {count}",
     ),
     "receipt.closed": (
-        "Возврат {number} закрыт: {units} ед. Нет: {missing}. Лишние: {extra}",
-        "Return {number} closed: {units} unit(s). Missing: {missing}. Extra: {extra}",
-        "{number} қайтаруы жабылды: {units} бірлік. Жоқ: {missing}. Артық: {extra}",
+        "Возврат {number} закрыт: {units} ед. Нет: {missing}. Лишние: {extra}. {next}",
+        "Return {number} closed: {units} unit(s). Missing: {missing}. Extra: {extra}. {next}",
+        "{number} қайтаруы жабылды: {units} бірлік. Жоқ: {missing}. Артық: {extra}. {next}",
     ),
-    "receipt.undone": ("Единица {lpn} удалена", "Unit {lpn} removed", "{lpn} бірлігі жойылды"),
+    "receipt.undone": (
+        "Единица {lpn} ({title}) удалена: снимите с товара этикетку {lpn}. {next}",
+        "Unit {lpn} ({title}) removed: peel label {lpn} off the item. {next}",
+        "{lpn} ({title}) бірлігі жойылды: тауардан {lpn} жапсырмасын алып тастаңыз. {next}",
+    ),
     "receipt.nothing_to_undo": ("Удалять нечего", "Nothing to remove", "Жоятын ештеңе жоқ"),
     "receipt.described": ("Записано: {value}", "Recorded: {value}", "Жазылды: {value}"),
     "receipt.abandoned": (

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labels.spec import LabelSpec
-from wms.db.models import Operator, ReturnOrder, StationSession, Unit
+from wms.db.models import Operator, ReturnLine, ReturnOrder, StationSession, Unit
 from wms.domain import prompts
 from wms.domain.barcodes import Classified, CodeKind
-from wms.domain.station_session import RECEIPT_STEPS, Input, StationRole, Step
+from wms.domain.commands import GRADE_COMMANDS
+from wms.domain.station_session import RECEIPT_STEPS, Input, StationRole, Step, valid_commands
+from wms.services import receiving
 from wms.services.units import get_order, get_unit_by_id, unit_count, unit_view
 from wms.services.uow import Actor, UnitOfWork
 
@@ -92,6 +94,7 @@ class ScanContext:
     request: Any = None
     _order: ReturnOrder | None = field(default=_UNLOADED, repr=False)
     _unit: Unit | None = field(default=_UNLOADED, repr=False)
+    _lines: dict[int, list[ReturnLine]] = field(default_factory=dict, repr=False)
 
     @property
     def language(self) -> str:
@@ -182,6 +185,7 @@ class ScanContext:
             if obj is not state:
                 session.expire(obj)
         self.unit_counts.clear()
+        self._lines.clear()
 
     def order(self) -> ReturnOrder | None:
         """The return order being received, if any (loaded and locked once per scan)."""
@@ -205,6 +209,30 @@ class ScanContext:
             self.unit_counts[order_id] = unit_count(self.uow.session, order_id)
         return self.unit_counts[order_id]
 
+    def lines(self, order: ReturnOrder) -> list[ReturnLine]:
+        """The return's lines with their products (loaded once per scan, kept up to date)."""
+        if order.id not in self._lines:
+            self._lines[order.id] = receiving.order_lines(self.uow.session, order)
+        return self._lines[order.id]
+
+    def no_lines_yet(self, order: ReturnOrder) -> None:
+        """An order opened by this scan has no lines: nothing to look up."""
+        self._lines[order.id] = []
+
+    def commands(self) -> list[str]:
+        """The command barcodes that do something at the session's next step."""
+        logged_in = self.operator is not None
+        commands = valid_commands(self.step, self.station.role, logged_in=logged_in)
+        allowed = (self.state.data or {}).get("grades") if self.step is Step.INSPECTING else None
+        if allowed is not None:
+            # Grades the rules of this product's merchant and category allow (work.on_lpn).
+            commands = [
+                c
+                for c in commands
+                if c.code not in GRADE_COMMANDS or GRADE_COMMANDS[c.code].value in allowed
+            ]
+        return [c.barcode for c in commands]
+
     def next_prompt(self) -> dict[str, str]:
         """What this station asks for next."""
         if self.receipt_open:
@@ -226,6 +254,7 @@ class ScanContext:
             "return_order": None,
             "unit": unit_view(unit) if unit else None,
             "checks": list((self.state.data or {}).get("checks", [])),
+            "commands": self.commands(),
         }
         if order is not None:
             out["return_order"] = {
@@ -235,4 +264,18 @@ class ScanContext:
                 "announced": order.announced,
                 "units": self.order_units(order.id),
             }
+            out["expected"] = expected_view(self.lines(order))
         return out
+
+
+def expected_view(lines: list[ReturnLine]) -> list[dict[str, Any]]:
+    """What a return expects and what was scanned so far, line by line."""
+    return [
+        {
+            "sku": line.product.sku if line.product else line.marketplace_sku or "",
+            "name": line.product.title if line.product else line.marketplace_sku or "",
+            "expected": line.expected_qty,
+            "scanned": line.received_qty,
+        }
+        for line in lines
+    ]

@@ -36,6 +36,8 @@ HANDLERS: dict[Handler, Callable[[ScanContext], Reply]] = {
     Handler.NO_MARKING: receipt.on_no_marking,
     Handler.CLOSE_RECEIPT: receipt.on_close,
     Handler.UNDO_UNIT: receipt.on_undo,
+    Handler.CONFIRM_EXTRA: receipt.on_confirm_extra,
+    Handler.DROP_EXTRA: receipt.on_drop_extra,
     Handler.DESCRIBE_ORDER: receipt.on_describe,
     Handler.START_UNIT: work.on_lpn,
     Handler.TICK_CHECK: work.on_check,

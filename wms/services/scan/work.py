@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from wms.domain import grading
 from wms.domain.commands import CHECK_COMMANDS, GRADE_COMMANDS
 from wms.domain.errors import IllegalTransition
-from wms.domain.grading import Check, expected_zone
+from wms.domain.grading import Check, GradeChoice, expected_zone
 from wms.domain.prompts import render
 from wms.domain.station_session import StationRole, Step
 from wms.domain.units import UnitState
@@ -38,11 +39,15 @@ def on_lpn(ctx: ScanContext) -> Reply:
     if step_role is None or (role is not StationRole.UNIVERSAL and role is not step_role[1]):
         return error("unit.wrong_station", lpn=unit.lpn, state=unit.state.value)
     step = step_role[0]
-    ctx.set_step(step, unit=unit, data={"checks": []} if step is Step.INSPECTING else None)
     title = unit.product.title
     if step is Step.INSPECTING:
-        suggested = inspection.suggest_grade(ctx.uow.session, unit, [])
+        rules = inspection.unit_rules(ctx.uow.session, unit)
+        # The grades this merchant and category allow, kept for the commands the station shows.
+        allowed = [c.value for c in GradeChoice if c in rules.allowed]
+        ctx.set_step(step, unit=unit, data={"checks": [], "grades": allowed})
+        suggested = grading.suggest([], rules)
         return ok("inspection.started", lpn=unit.lpn, title=title, suggested=suggested.value)
+    ctx.set_step(step, unit=unit)
     if step is Step.REPAIRING:
         return ok("work.started", lpn=unit.lpn, title=title, next=render("repair.next"))
     if step is Step.REPACKING:
