@@ -40,6 +40,7 @@ from wms.db.models import Operator, ReturnOrder, ScanEvent, Station, StationSess
 from wms.domain import prompts
 from wms.services import accounts
 from wms.services.scan import ScanRequest, handle_scan
+from wms.services.scan.context import session_hints
 from wms.services.uow import Actor
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
@@ -303,6 +304,8 @@ def _answer(response: Mapping[str, Any], event_id: str, language: str) -> dict[s
         "step": context.get("step"),
         "warnings": [_say(w, language) for w in context.get("warnings") or []],
         "labels": labels,
+        "commands": context.get("commands") or [],
+        "expected": context.get("expected"),
     }
 
 
@@ -326,4 +329,6 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             "operator": f"{operator.name} · {operator.badge}" if operator else None,
             "work": work,
             "prompt": prompt,
+            # The same `commands` / `expected` every scan answer carries in its context.
+            **session_hints(db, station.role, state, order),
         }

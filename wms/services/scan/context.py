@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from labels.spec import LabelSpec
 from wms.db.models import Operator, ReturnLine, ReturnOrder, StationSession, Unit
 from wms.domain import prompts
@@ -221,17 +223,9 @@ class ScanContext:
 
     def commands(self) -> list[str]:
         """The command barcodes that do something at the session's next step."""
-        logged_in = self.operator is not None
-        commands = valid_commands(self.step, self.station.role, logged_in=logged_in)
-        allowed = (self.state.data or {}).get("grades") if self.step is Step.INSPECTING else None
-        if allowed is not None:
-            # Grades the rules of this product's merchant and category allow (work.on_lpn).
-            commands = [
-                c
-                for c in commands
-                if c.code not in GRADE_COMMANDS or GRADE_COMMANDS[c.code].value in allowed
-            ]
-        return [c.barcode for c in commands]
+        return step_commands(
+            self.step, self.station.role, self.state.data, logged_in=self.operator is not None
+        )
 
     def next_prompt(self) -> dict[str, str]:
         """What this station asks for next."""
@@ -266,6 +260,37 @@ class ScanContext:
             }
             out["expected"] = expected_view(self.lines(order))
         return out
+
+
+def step_commands(
+    step: Step, role: StationRole, data: dict[str, Any] | None, *, logged_in: bool
+) -> list[str]:
+    """The command barcodes that do something at a session's step (`data`: the step's data)."""
+    commands = valid_commands(step, role, logged_in=logged_in)
+    allowed = (data or {}).get("grades") if step is Step.INSPECTING else None
+    if allowed is not None:
+        # Grades the rules of this product's merchant and category allow (work.on_lpn).
+        commands = [
+            c
+            for c in commands
+            if c.code not in GRADE_COMMANDS or GRADE_COMMANDS[c.code].value in allowed
+        ]
+    return [c.barcode for c in commands]
+
+
+def session_hints(
+    session: Session, role: StationRole, state: StationSession, order: ReturnOrder | None
+) -> dict[str, Any]:
+    """`commands` and `expected` of a station session as it stands (the page before a scan)."""
+    step = Step(state.step or Step.IDLE.value)  # a station never scanned has no session row
+    if step in RECEIPT_STEPS and order is None:
+        step = Step.IDLE
+    hints: dict[str, Any] = {
+        "commands": step_commands(step, role, state.data, logged_in=state.operator_id is not None)
+    }
+    if order is not None:
+        hints["expected"] = expected_view(receiving.order_lines(session, order))
+    return hints
 
 
 def expected_view(lines: list[ReturnLine]) -> list[dict[str, Any]]:
