@@ -64,6 +64,16 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{lpn} ({title}) received over the announced quantity",
         "{lpn} ({title}) өтінімнен тыс қабылданды",
     ),
+    "putaway.suggest_bin": (
+        "{lpn}: сканируйте ячейку зоны «{zone}». Предлагается ячейка {bin}",
+        "{lpn}: scan a bin in {zone}. Suggested: {bin}",
+        "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз. Ұсынылатын ұяшық: {bin}",
+    ),
+    "putaway.where_now": (
+        "{lpn} сейчас в ячейке {bin}. Чтобы переместить, сканируйте ячейку зоны «{zone}»",
+        "{lpn} is in bin {bin} now. To move it, scan a bin in {zone}",
+        "{lpn} қазір {bin} ұяшығында. Жылжыту үшін «{zone}» аймағының ұяшығын сканерлеңіз",
+    ),
     "receipt.extra_dropped": (
         "Лишняя единица {sku} не принята: отложите её. {next}",
         "The extra unit of {sku} was not received: set it aside. {next}",

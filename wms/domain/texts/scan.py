@@ -102,24 +102,27 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Бірліктің LPN кодын сканерлеңіз",
     ),
     "inspection.started": (
-        "{lpn}: {title}. Отметьте дефекты и оценку. Предлагается: {suggested}",
-        "{lpn}: {title}. Tick problems, then grade. Suggested: {suggested}",
-        "{lpn}: {title}. Ақауларды белгілеп, баға қойыңыз. Ұсыныс: {suggested}",
+        "{lpn}: {title}. Отметьте дефекты ({checks}), затем оценку ({grades}). "
+        "Предлагается: {suggested} — {command}",
+        "{lpn}: {title}. Tick problems ({checks}), then grade ({grades}). "
+        "Suggested: {suggested} — {command}",
+        "{lpn}: {title}. Ақауларды белгілеңіз ({checks}), содан кейін баға қойыңыз ({grades}). "
+        "Ұсыныс: {suggested} — {command}",
     ),
     "inspection.check_on": (
-        "Отмечено: {check}. Предлагается: {suggested}",
-        "Ticked: {check}. Suggested: {suggested}",
-        "Белгіленді: {check}. Ұсыныс: {suggested}",
+        "Отмечено: {check}. Предлагается: {suggested} — {command}",
+        "Ticked: {check}. Suggested: {suggested} — {command}",
+        "Белгіленді: {check}. Ұсыныс: {suggested} — {command}",
     ),
     "inspection.check_off": (
-        "Снято: {check}. Предлагается: {suggested}",
-        "Unticked: {check}. Suggested: {suggested}",
-        "Алынды: {check}. Ұсыныс: {suggested}",
+        "Снято: {check}. Предлагается: {suggested} — {command}",
+        "Unticked: {check}. Suggested: {suggested} — {command}",
+        "Алынды: {check}. Ұсыныс: {suggested} — {command}",
     ),
     "inspection.graded": (
-        "{lpn}: {grade} → {zone}",
-        "{lpn}: {grade} → {zone}",
-        "{lpn}: {grade} → {zone}",
+        "{lpn}: «{grade}». Отнесите в зону «{zone}». {next}",
+        "{lpn}: “{grade}”. Take it to {zone}. {next}",
+        "{lpn}: «{grade}». «{zone}» аймағына апарыңыз. {next}",
     ),
     "work.started": (
         "{lpn}: {title}. {next}",
@@ -157,14 +160,14 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз",
     ),
     "putaway.done": (
-        "{lpn} размещён в {bin}",
-        "{lpn} put away in {bin}",
-        "{lpn} {bin} ұяшығына орналастырылды",
+        "{lpn} размещён в ячейку {bin}. {next}",
+        "{lpn} put away in {bin}. {next}",
+        "{lpn} {bin} ұяшығына орналастырылды. {next}",
     ),
     "putaway.moved": (
-        "{lpn} перемещён в {bin}",
-        "{lpn} moved to {bin}",
-        "{lpn} {bin} ұяшығына жылжытылды",
+        "{lpn} перемещён: теперь в ячейке {bin} (зона «{zone}»). {next}",
+        "{lpn} moved: now in bin {bin} ({zone}). {next}",
+        "{lpn} жылжытылды: енді {bin} ұяшығында («{zone}» аймағы). {next}",
     ),
     "unit.wrong_station": (
         "{lpn} {state}: это не для этой станции",
