@@ -74,3 +74,19 @@ def test_an_empty_zone_bin_is_suggested_when_nothing_of_the_sku_is_stored(statio
     putaway.ok("BIN-S-01-01")
     # BIN-S-01-01 holds one case now, BIN-S-01-02 nothing: the emptiest is suggested.
     assert "Предлагается ячейка BIN-S-01-02" in putaway.ok(hp)["prompt"]["ru"]
+
+
+def test_a_station_is_told_its_first_prompt_before_any_scan(station: Any, client: Any) -> None:
+    receipt = station("receipt")
+    me = client.get("/api/v1/stations/me", headers=receipt.headers).get_json()
+    assert me["prompt"]["ru"] == "Сканируйте свой бейдж"
+    assert me["commands"] == ["CMD:REPRINT", "CMD:LOGOUT"]
+    receipt.ok("OP-0001")
+    receipt.ok("512345678")
+    me = client.get("/api/v1/stations/me", headers=receipt.headers).get_json()
+    assert me["prompt"]["kk"] == "Тауарды немесе CMD:CLOSE сканерлеңіз"
+    assert "CMD:CLOSE" in me["commands"]
+    inspection = station("inspection")
+    inspection.ok("OP-0002")
+    me = client.get("/api/v1/stations/me", headers=inspection.headers).get_json()
+    assert me["prompt"]["en"] == "Scan the unit's LPN"

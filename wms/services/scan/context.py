@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labels.spec import LabelSpec
-from wms.db.models import Operator, ReturnLine, ReturnOrder, StationSession, Unit
+from wms.db.models import Operator, ReturnLine, ReturnOrder, Station, StationSession, Unit
 from wms.domain import prompts
 from wms.domain.barcodes import Classified, CodeKind
 from wms.domain.commands import GRADE_COMMANDS
@@ -229,11 +229,7 @@ class ScanContext:
 
     def next_prompt(self) -> dict[str, str]:
         """What this station asks for next."""
-        if self.receipt_open:
-            return prompts.render("receipt.scan_product")
-        if self.station.role in (StationRole.RECEIPT, StationRole.UNIVERSAL):
-            return prompts.render("receipt.scan_order")
-        return prompts.render("lpn.scan")
+        return step_prompt(self.step, self.station.role)
 
     def describe(self) -> dict[str, Any]:
         """The `context` part of the response."""
@@ -285,12 +281,30 @@ def session_hints(
     step = Step(state.step or Step.IDLE.value)  # a station never scanned has no session row
     if step in RECEIPT_STEPS and order is None:
         step = Step.IDLE
+    logged_in = state.operator_id is not None
     hints: dict[str, Any] = {
-        "commands": step_commands(step, role, state.data, logged_in=state.operator_id is not None)
+        "commands": step_commands(step, role, state.data, logged_in=logged_in),
+        "prompt": step_prompt(step, role) if logged_in else prompts.render("scan.login_first"),
     }
     if order is not None:
         hints["expected"] = expected_view(receiving.order_lines(session, order))
     return hints
+
+
+def session_hints_of(session: Session, station: Station) -> dict[str, Any]:
+    """`session_hints` of a station, its session and order read here."""
+    state = session.get(StationSession, station.id) or StationSession(station_id=station.id)
+    order = session.get(ReturnOrder, state.return_order_id) if state.return_order_id else None
+    return session_hints(session, station.role, state, order)
+
+
+def step_prompt(step: Step, role: StationRole) -> dict[str, str]:
+    """What a station at this step asks for next."""
+    if step in RECEIPT_STEPS:
+        return prompts.render("receipt.scan_product")
+    if role in (StationRole.RECEIPT, StationRole.UNIVERSAL):
+        return prompts.render("receipt.scan_order")
+    return prompts.render("lpn.scan")
 
 
 def expected_view(lines: list[ReturnLine]) -> list[dict[str, Any]]:

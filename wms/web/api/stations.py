@@ -9,6 +9,7 @@ from wms.db.models import FloorException, Station
 from wms.domain import barcodes
 from wms.services import receiving, sequences
 from wms.services.scan import ScanRequest, handle_scan
+from wms.services.scan.context import session_hints_of
 from wms.services.uow import UnitOfWork
 from wms.web.api import bp
 from wms.web.api import schemas as s
@@ -84,11 +85,14 @@ def me(principal: Principal) -> s.StationMe:
         station = db.get(Station, principal.station_id)
         assert station is not None
         info = s.StationInfo(name=station.name, role=station.role.value, language=station.language)
+        hints = session_hints_of(db, station)
     return s.StationMe(
         station=info,
         api_version=API_VERSION,
         server_time=utcnow(),
         lpn_block_size=wms().settings.warehouse.lpn_block_size,
+        prompt=hints["prompt"],
+        commands=hints["commands"],
     )
 
 
