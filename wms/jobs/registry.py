@@ -40,6 +40,12 @@ JOBS: tuple[Job, ...] = (
         "Apply merchants' default decisions to units whose decision SLA has passed",
     ),
     Job(
+        "exceptions_autoclose",
+        tasks.exceptions_autoclose,
+        "every 5m",
+        "Close floor exceptions that resolved themselves (a failed scan the operator redid)",
+    ),
+    Job(
         "kpi_rollup",
         tasks.kpi_rollup,
         "every 10m",

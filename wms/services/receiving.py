@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from wms.db.models import (
     AuditEvent,
-    FloorException,
     LpnBlock,
     Merchant,
     Product,
@@ -26,7 +25,7 @@ from wms.domain.errors import Conflict, DuplicateMarkingCode, InvalidInput, NotF
 from wms.domain.orders import OrderAction, ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType, default_reason
 from wms.domain.units import UnitAction, UnitState
-from wms.services import sequences
+from wms.services import floor_exceptions, sequences
 from wms.services.units import get_order, get_unit, transition, transition_order
 from wms.services.uow import Actor, UnitOfWork
 
@@ -564,16 +563,14 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
     order.flags = {"missing": result.missing, "extra": result.extra}
     for kind, items in (("missing_line", result.missing), ("extra_line", result.extra)):
         for item in items:
-            session.add(
-                FloorException(
-                    kind=kind,
-                    station_id=actor.station_id,
-                    merchant_id=order.merchant_id,
-                    return_order_id=order.id,
-                    message=f"{order.number}: {item}",
-                    payload={"line": item},
-                    created_at=uow.now(),
-                )
+            floor_exceptions.raise_exception(
+                uow,
+                kind=kind,
+                station_id=actor.station_id,
+                merchant_id=order.merchant_id,
+                return_order_id=order.id,
+                message=f"{order.number}: {item}",
+                payload={"line": item},
             )
     _notify_receipt_closed(uow, order, result)
     return result

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from wms.db.base import utcnow
-from wms.db.models import FloorException, Station
+from wms.db.models import Station
 from wms.domain import barcodes
-from wms.services import receiving, sequences
+from wms.services import floor_exceptions, receiving, sequences
 from wms.services.scan import ScanRequest, handle_scan
 from wms.services.scan.context import session_hints_of
 from wms.services.uow import UnitOfWork
@@ -122,15 +122,14 @@ def heartbeat(principal: Principal, body: s.HeartbeatIn) -> None:
 
 
 def _report(uow: UnitOfWork, principal: Principal, body: s.StationExceptionIn) -> int:
-    item = FloorException(
+    item = floor_exceptions.raise_exception(
+        uow,
         kind="replay_failed",
         station_id=principal.station_id,
         code=body.code,
         message=body.error,
         payload={"event_id": body.event_id, "detail": body.detail},
-        created_at=uow.now(),
     )
-    uow.session.add(item)
     uow.session.flush()
     return item.id
 
