@@ -90,3 +90,16 @@ def test_a_station_is_told_its_first_prompt_before_any_scan(station: Any, client
     inspection.ok("OP-0002")
     me = client.get("/api/v1/stations/me", headers=inspection.headers).get_json()
     assert me["prompt"]["en"] == "Scan the unit's LPN"
+
+
+def test_a_scan_out_of_place_is_named_in_words_not_internal_codes(station: Any) -> None:
+    receipt = station("receipt")
+    receipt.ok("OP-0001")
+    refused = receipt.fail("BIN-M-01-01")["prompt"]
+    assert refused["ru"].startswith("Сейчас здесь не ждут: ячейка.")
+    assert "(bin)" not in refused["ru"]
+    assert refused["kk"].startswith("Мұнда қазір күтілмейді: ұяшық.")
+    inspection = station("inspection")
+    inspection.ok("OP-0002")
+    command = inspection.fail("CMD:CLOSE")["prompt"]
+    assert "«Закрыть приёмку» (CMD:CLOSE)" in command["ru"]

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from wms.db.models import ExceptionStatus, FloorException, ScanEvent
 from wms.services.uow import SYSTEM, UnitOfWork
 
+#: Every kind of floor exception (each has a name in wms/domain/texts/terms.py).
+KINDS = ("replay_failed", "unknown_barcode", "missing_line", "extra_line", "marking_duplicate")
 # Event ids kept on a collapsed row (the count keeps going; the list is for the detail).
 KEEP_EVENTS = 20
 SELF_RESOLVED = "self-resolved"

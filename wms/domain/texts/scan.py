@@ -35,9 +35,9 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Сканер кириллица орналасуымен жазады: оны USB-COM режиміне ауыстырыңыз",
     ),
     "scan.not_here": (
-        "Здесь это не сканируют ({what}). {next}",
-        "That does not belong here ({what}). {next}",
-        "Мұнда мұны сканерлемейді ({what}). {next}",
+        "Сейчас здесь не ждут: {what}. {next}",
+        "Not expected here now: {what}. {next}",
+        "Мұнда қазір күтілмейді: {what}. {next}",
     ),
     "scan.duplicate": (
         "Повторное сканирование пропущено",

@@ -212,7 +212,16 @@ ACTIONS: dict[str, Any] = {
     "void": _("voided"),
     "photo": _("photo added"),
 }
-GROUPS = {"reason": REASONS, "decision": DECISIONS, "action": ACTIONS}
+# Product categories are the merchants' own words; the common ones have names (the rest show as
+# entered).
+CATEGORIES: dict[str, Any] = {
+    "electronics": _("electronics"),
+    "appliances": _("appliances"),
+    "accessories": _("accessories"),
+    "shoes": _("shoes"),
+    "apparel": _("apparel"),
+}
+GROUPS = {"reason": REASONS, "decision": DECISIONS, "action": ACTIONS, "category": CATEGORIES}
 
 
 def term(value: Any, group: str = "") -> str:
