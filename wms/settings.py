@@ -14,7 +14,7 @@ import siteconfig
 ENV_PREFIX = siteconfig.ENV_PREFIX
 # Sections read by the station program (`wms-station`), not by the server. The server lets them
 # pass so one file can configure a small site; the station validates them itself.
-STATION_SECTIONS = frozenset({"station", "scanner", "printer"})
+STATION_SECTIONS = frozenset({"station", "scanner", "printer", "camera"})
 LANGUAGES = ("ru", "en", "kk")
 
 
@@ -162,6 +162,17 @@ class RetentionSettings(_Section):
     job_run_days: int = Field(default=30, ge=1)
 
 
+class ClipsSettings(_Section):
+    """Video clips of opened parcels (issue 10): where they live, how big, how long they stay."""
+
+    dir: str = "var/clips"
+    # A station's upload above this is refused (413); 20 minutes of 720p H.264 is ~150 MB.
+    max_upload_mb: float = Field(default=500.0, gt=0, le=10_000)
+    # Clips older than this are deleted by `wms clips purge` and the clips_purge job, unless held
+    # as evidence of a claim.
+    retention_days: int = Field(default=180, ge=1)
+
+
 class MetricsSettings(_Section):
     """`/metrics` (Prometheus) and logging."""
 
@@ -183,6 +194,7 @@ class Settings(_Section):
     marketplaces: MarketplacesSettings = MarketplacesSettings()
     jobs: JobsSettings = JobsSettings()
     retention: RetentionSettings = RetentionSettings()
+    clips: ClipsSettings = ClipsSettings()
     metrics: MetricsSettings = MetricsSettings()
 
     def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:

@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "account": ("wms.cli.accounts", "account_group", "Marketplace accounts, feed URL, webhooks."),
     "offers": ("wms.cli.offers", "offers_group", "Import and list marketplace offers."),
     "returns": ("wms.cli.returns", "returns_group", "Import returns announced by marketplaces."),
+    "clips": ("wms.cli.clips", "clips_group", "Video clips of opened parcels: list, purge."),
 }
 
 

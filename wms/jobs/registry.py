@@ -58,6 +58,12 @@ JOBS: tuple[Job, ...] = (
         "Trim old scan answers, resolved floor exceptions, delivered outbox rows, job runs",
     ),
     Job(
+        "clips_purge",
+        tasks.clips_purge,
+        "45 3 * * *",
+        "Delete video clips older than [clips] retention_days (held ones stay)",
+    ),
+    Job(
         "kaspi_feed_watchdog",
         tasks.kaspi_feed_watchdog,
         "every 5m",

@@ -84,6 +84,17 @@ def retention(ctx: JobContext) -> dict[str, Any]:
     return totals
 
 
+def clips_purge(ctx: JobContext) -> dict[str, Any]:
+    """Delete clips past `[clips] retention_days`: rows first, then their files."""
+    from pathlib import Path
+
+    from wms.services.clips import purge
+
+    clips = ctx.settings.clips
+    done = purge(ctx.db, Path(clips.dir), clips.retention_days)
+    return {"clips": done.rows, "bytes": done.bytes}
+
+
 def kaspi_feed_watchdog(ctx: JobContext) -> dict[str, Any]:
     """Raise or clear the stale-feed alarms."""
     from wms.services.watchdog import watch_kaspi_feeds

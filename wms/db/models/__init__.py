@@ -12,6 +12,7 @@ from wms.db.models.access import (
     UserRole,
 )
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
 from wms.db.models.kpi import (
@@ -53,6 +54,7 @@ __all__ = [
     "OfferCheck",
     "AuditEvent",
     "Bin",
+    "Clip",
     "Counter",
     "DispositionRule",
     "ExceptionStatus",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from wms.domain.texts import admin, dashboard, errors, floor, jobs, scan
+from wms.domain.texts import admin, clips, dashboard, errors, floor, handheld, jobs, scan
 from wms.domain.texts.terms import TERMS
 
-AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, floor)
+AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, clips, handheld, floor)
 
 
 def _merge(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str, str]]:

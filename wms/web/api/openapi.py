@@ -101,6 +101,11 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _schema(route.body, components)}},
         }
+    elif route.raw_body:
+        op["requestBody"] = {
+            "required": True,
+            "content": {route.raw_body: {"schema": {"type": "string", "format": "binary"}}},
+        }
     elif route.multipart:
         op["requestBody"] = {
             "required": True,

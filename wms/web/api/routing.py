@@ -30,6 +30,8 @@ class RouteDoc:
     response: type[BaseModel] | None
     status: int
     multipart: bool = False
+    #: Media type of a body sent as is (not JSON), e.g. a station's video clip.
+    raw_body: str | None = None
 
 
 ROUTES: list[RouteDoc] = []
@@ -67,6 +69,7 @@ def endpoint(
     response: type[BaseModel] | None = None,
     status: int = 200,
     multipart: bool = False,
+    raw_body: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a JSON endpoint: authenticate, validate, call, serialise."""
 
@@ -104,6 +107,7 @@ def endpoint(
                 response,
                 status,
                 multipart,
+                raw_body,
             )
         )
         return view

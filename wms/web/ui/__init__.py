@@ -104,10 +104,12 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    clips,
     floor,
     jobs,
     pages,
     returns,
+    stations,
     stock,
     units,
 )
@@ -117,10 +119,12 @@ __all__ = [
     "STAFF",
     "analytics",
     "bp",
+    "clips",
     "floor",
     "jobs",
     "pages",
     "returns",
+    "stations",
     "stock",
     "units",
 ]

@@ -211,6 +211,9 @@ ACTIONS: dict[str, Any] = {
     "claim_rejected": _("claim rejected"),
     "void": _("voided"),
     "photo": _("photo added"),
+    "clip": _("video recorded"),
+    "clips_hold": _("clips held as evidence"),
+    "clips_release": _("clips released"),
 }
 # Product categories are the merchants' own words; the common ones have names (the rest show as
 # entered).
