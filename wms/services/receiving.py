@@ -14,6 +14,7 @@ from wms.db.models import (
     AuditEvent,
     LpnBlock,
     Merchant,
+    Operator,
     Product,
     ProductBarcode,
     ReturnLine,
@@ -42,11 +43,22 @@ class AlreadyReceived(Conflict):
         super().__init__("receipt.already_received", **params)
 
 
-def received_by(uow: UnitOfWork, order: ReturnOrder) -> dict[str, str]:
-    """When (local time), where and by whom a return's receipt was closed."""
-    session = uow.session
-    closed = session.execute(
-        sa.select(AuditEvent.actor, AuditEvent.station_id, AuditEvent.created_at)
+@dataclass(frozen=True)
+class Closed:
+    """Who closed a return's receipt, where and when (from the audit trail)."""
+
+    operator: str | None
+    actor: str | None
+    station: str | None
+    at: datetime | None
+
+
+def closed_by(session: Session, order: ReturnOrder) -> Closed:
+    """Who closed the receipt of a return, at which station and when."""
+    row = session.execute(
+        sa.select(AuditEvent.actor, Operator.name, Station.name, AuditEvent.created_at)
+        .outerjoin(Operator, Operator.id == AuditEvent.operator_id)
+        .outerjoin(Station, Station.id == AuditEvent.station_id)
         .where(
             AuditEvent.entity == "return_order",
             AuditEvent.entity_id == order.id,
@@ -55,10 +67,17 @@ def received_by(uow: UnitOfWork, order: ReturnOrder) -> dict[str, str]:
         .order_by(AuditEvent.id.desc())
         .limit(1)
     ).first()
-    actor = closed.actor if closed else "—"
-    station_id = closed.station_id if closed and closed.station_id else order.station_id
-    station = session.get(Station, station_id) if station_id else None
-    moment = order.received_at or (closed.created_at if closed else None)
+    if row is None:
+        station = session.get(Station, order.station_id) if order.station_id else None
+        return Closed(None, None, station.name if station else None, order.received_at)
+    actor, operator, station_name, at = row
+    return Closed(operator, actor, station_name, order.received_at or at)
+
+
+def received_by(uow: UnitOfWork, order: ReturnOrder) -> dict[str, str]:
+    """When (local time), where and by whom a return's receipt was closed."""
+    closed = closed_by(uow.session, order)
+    moment = closed.at
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     when = (
@@ -68,8 +87,8 @@ def received_by(uow: UnitOfWork, order: ReturnOrder) -> dict[str, str]:
         "code": order.order_code or "",
         "number": order.number,
         "when": when,
-        "station": station.name if station else "—",
-        "who": actor,
+        "station": closed.station or "—",
+        "who": closed.actor or closed.operator or "—",
     }
 
 

@@ -140,7 +140,7 @@ def on_repacked(ctx: ScanContext) -> Reply:
     zone = _zone_name(ctx)
     ctx.reset()
     specs = [printing.unit_label(unit, ctx.language)]
-    sticker = printing.resale_sticker(unit)
+    sticker = printing.resale_sticker(unit, ctx.uow.settings.warehouse.price_rounding_tenge)
     if sticker is not None:
         specs.append(sticker)
     return ok("repack.done", *specs, lpn=unit.lpn, zone=zone)

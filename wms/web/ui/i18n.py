@@ -12,7 +12,7 @@ from babel import Locale
 from flask import Flask, g, session
 from flask_babel import Babel, gettext, lazy_gettext
 
-from wms.domain.kpi import WAREHOUSE_TZ
+from wms.domain.kpi import warehouse_tz
 from wms.web.context import wms
 
 LANGUAGES = ("ru", "en", "kk")
@@ -45,7 +45,7 @@ def _choose_language() -> str:
 def init_babel(app: Flask | Any) -> None:
     """Install Flask-Babel with our catalogues, the warehouse time zone and the filters."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Almaty")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", warehouse_tz().key)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "ru")
     if "babel" not in app.extensions:
         Babel(app, locale_selector=current_language)
@@ -245,7 +245,7 @@ def term(value: Any, group: str = "") -> str:
 
 def dt(value: datetime | None) -> str:
     """Date and time in the warehouse's time zone (the same digits in every language)."""
-    return "—" if value is None else value.astimezone(WAREHOUSE_TZ).strftime("%d.%m.%Y %H:%M")
+    return "—" if value is None else value.astimezone(warehouse_tz()).strftime("%d.%m.%Y %H:%M")
 
 
 def day(value: Any) -> str:
