@@ -19,9 +19,9 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{number} қайтаруы ашық тұр. {next}",
     ),
     "receipt.empty_cancelled": (
-        "Пустой возврат {number} ({code}) без единиц отменён.",
-        "Empty return {number} ({code}) had no units and was cancelled.",
-        "Бірліксіз бос {number} ({code}) қайтаруы болдырылмады.",
+        "Пустой возврат {number} ({code}) отменён.",
+        "Empty return {number} ({code}) cancelled.",
+        "Бос {number} ({code}) қайтаруы болдырылмады.",
     ),
     "receipt.other_merchant": (
         "{title} ({sku}) — товар продавца «{merchant}», а этот возврат — продавца "
@@ -52,11 +52,11 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{lpn}: {title} — {expected} ішінен {scanned}. {next}",
     ),
     "receipt.over_announced": (
-        "Сверх заявленного количества: {title} — ожидалось {expected}, принято {scanned}. "
+        "Сверх заявленного количества: {title} — по заявке {expected} шт., уже принято {scanned}. "
         "Если товар действительно в посылке, сканируйте CMD:CONFIRM; если нет — CMD:CANCEL",
-        "Over the announced quantity: {title} — {expected} expected, {scanned} received. "
+        "Over the announced quantity: {title} — {expected} announced, {scanned} received already. "
         "If it really is in the parcel, scan CMD:CONFIRM; if not, CMD:CANCEL",
-        "Хабарланған саннан артық: {title} — күтілгені {expected}, қабылданғаны {scanned}. "
+        "Хабарланған саннан артық: {title} — өтінім бойынша {expected} дана, қабылданғаны {scanned}. "
         "Тауар шынымен сәлемдемеде болса, CMD:CONFIRM сканерлеңіз; болмаса — CMD:CANCEL",
     ),
     "receipt.extra_taken": (
