@@ -60,3 +60,35 @@ def test_a_receipt_shift_says_what_happened_and_what_to_do(
     refused = receipt.scan(scarf)
     assert refused["result"] == "error"
     assert "Көктем Киім" in receipt.view.last.prompt
+
+
+def test_inspection_and_putaway_say_what_to_do_next(
+    rig: Callable[..., StationRig], server: WmsServer
+) -> None:
+    receipt = rig("receipt")
+    receipt.ok("OP-0001")
+    receipt.ok("512345680")
+    lpn = receipt.ok(server.site.ean("ALT-KT-02"))["context"]["unit"]["lpn"]
+    receipt.ok("CMD:CLOSE")
+
+    inspection = rig("inspection")
+    inspection.ok("OP-0002")
+    started = inspection.ok(lpn)
+    shown = inspection.view.last.prompt
+    assert "CMD:NOT-WORKING" in shown
+    assert "Предлагается: годен, новый — CMD:GRADE-RESELLABLE" in shown
+    assert "CMD:GRADE-REPAIR" in started["context"]["commands"]
+    inspection.ok("CMD:GRADE-RESELLABLE")
+    assert "Отнесите в зону «основной склад»" in inspection.view.last.prompt
+
+    putaway = rig("putaway")
+    putaway.ok("OP-0003")
+    putaway.ok(lpn)
+    # The demo's opening stock of the kettle lies in BIN-M-01-01.
+    assert "Предлагается ячейка BIN-M-01-01" in putaway.view.last.prompt
+    putaway.ok("BIN-M-01-01")
+    assert putaway.view.last.prompt.startswith(f"{lpn} размещён в ячейку BIN-M-01-01")
+    putaway.ok(lpn)
+    assert putaway.view.last.prompt.startswith(f"{lpn} сейчас в ячейке BIN-M-01-01")
+    putaway.ok("BIN-M-02-01")
+    assert "теперь в ячейке BIN-M-02-01" in putaway.view.last.prompt
