@@ -297,11 +297,16 @@ class ExceptionRow:
 
     def message_in(self, language: str) -> str:
         """The message in the reader's language where the scan's answer is kept."""
-        response = (self.item.payload or {}).get("response") or {}
-        prompt = response.get("prompt") if isinstance(response, Mapping) else None
-        if isinstance(prompt, Mapping) and prompt.get(language):
-            return str(prompt[language])
-        return self.item.message
+        return message_in(self.item, language)
+
+
+def message_in(item: FloorException, language: str) -> str:
+    """An exception's message in the reader's language where the scan's answer is kept."""
+    response = (item.payload or {}).get("response") or {}
+    prompt = response.get("prompt") if isinstance(response, Mapping) else None
+    if isinstance(prompt, Mapping) and prompt.get(language):
+        return str(prompt[language])
+    return item.message
 
 
 CODE_ON_LISTS = 40
