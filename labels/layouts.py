@@ -97,3 +97,10 @@ def station_login(*, station: str, login_code: str, role: str | None = None) -> 
     """Handheld login card: the station's name and its secret login code as Code 128 (no text)."""
     fields = {"station": station, "role": role, "headline": "Вход станции · Station login"}
     return make(LabelKind.STATION_LOGIN, fields, Barcode("login", Symbology.CODE128, login_code))
+
+
+def printer_label(*, name: str, where: str | None = None) -> LabelSpec:
+    """Printer label: `PRN-<name>` as Code 128; a station that scans it prints there."""
+    data = name if name.startswith("PRN-") else f"PRN-{name}"
+    fields = {"headline": "Печатать здесь", "printer": data.removeprefix("PRN-"), "where": where}
+    return make(LabelKind.PRINTER, fields, Barcode("printer", Symbology.CODE128, data))

@@ -18,6 +18,7 @@ class LabelKind(StrEnum):
     RESALE_STICKER = "resale_sticker"
     BADGE = "badge"
     STATION_LOGIN = "station_login"
+    PRINTER = "printer"
 
 
 class Symbology(StrEnum):
@@ -36,6 +37,7 @@ DEFAULT_SIZES_MM: Mapping[LabelKind, tuple[float, float]] = {
     LabelKind.RESALE_STICKER: (58.0, 40.0),
     LabelKind.BADGE: (86.0, 54.0),
     LabelKind.STATION_LOGIN: (86.0, 54.0),
+    LabelKind.PRINTER: (58.0, 40.0),
 }
 
 

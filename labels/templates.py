@@ -154,6 +154,15 @@ def _station_login(spec: LabelSpec) -> list[Element]:
     ]
 
 
+def _printer(spec: LabelSpec) -> list[Element]:
+    return [
+        Text(2, 1.5, 54, 3.4, _get(spec, "headline"), Align.CENTER),
+        Text(2, 6.2, 54, 4.2, _get(spec, "printer"), Align.CENTER),
+        Bars(0, 12.5, spec.width_mm, 14, _barcode(spec, "printer"), module=0.375, hri_size=2.6),
+        Text(2, 33.5, 54, 2.6, _get(spec, "where"), Align.CENTER),
+    ]
+
+
 _BUILDERS: dict[LabelKind, Callable[[LabelSpec], list[Element]]] = {
     LabelKind.UNIT: _unit,
     LabelKind.RETURN_SLIP: _return_slip,
@@ -161,4 +170,5 @@ _BUILDERS: dict[LabelKind, Callable[[LabelSpec], list[Element]]] = {
     LabelKind.RESALE_STICKER: _resale,
     LabelKind.BADGE: _badge,
     LabelKind.STATION_LOGIN: _station_login,
+    LabelKind.PRINTER: _printer,
 }

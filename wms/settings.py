@@ -150,6 +150,19 @@ class JobsSettings(_Section):
     kaspi_feed_stale_hours: float = Field(default=2, gt=0)
 
 
+class PrintingSettings(_Section):
+    """Server printing (issue 15): the worker feeds every printer's queue on its own lane."""
+
+    # Seconds between the worker's looks for printers with waiting jobs.
+    poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # A printer's lease: one worker feeds it; another takes over when the holder dies.
+    lease_seconds: float = Field(default=20, gt=0)
+    # How long to wait for `~HS` and `~HQOD` answers and for a connection.
+    status_timeout_seconds: float = Field(default=2, gt=0, le=60)
+    # Seconds between status checks while a printer cannot print (paper out, head open …).
+    retry_seconds: float = Field(default=3, gt=0, le=600)
+
+
 class RetentionSettings(_Section):
     """How long the retention job keeps what only matters for a while."""
 
@@ -160,6 +173,8 @@ class RetentionSettings(_Section):
     # Delivered outbox rows and job run records older than this are deleted.
     delivered_outbox_days: int = Field(default=30, ge=1)
     job_run_days: int = Field(default=30, ge=1)
+    # Printed (and cancelled) print jobs older than this are deleted.
+    printed_job_days: int = Field(default=14, ge=1)
 
 
 class ClipsSettings(_Section):
@@ -195,6 +210,7 @@ class Settings(_Section):
     jobs: JobsSettings = JobsSettings()
     retention: RetentionSettings = RetentionSettings()
     clips: ClipsSettings = ClipsSettings()
+    printing: PrintingSettings = PrintingSettings()
     metrics: MetricsSettings = MetricsSettings()
 
     def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:

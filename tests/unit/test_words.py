@@ -44,7 +44,7 @@ VOCABULARIES["categories"] = sorted({category for _m, _s, _t, category, *_x in P
 SAME_EVERYWHERE = {
     "LPN", "CMD", "USB-COM", "DataMatrix", "Kaspi", "Wildberries", "Ozon", "GS1", "EAN", "UPC",
     "GTIN", "SKU", "JPEG", "PNG", "WebP", "Samovar", "Qulaq", "Pro", "BIN-A-", "OP-", "GS",
-    "Enter",
+    "Enter", "PDF", "pdf", "xlsx", "XLSX", "CSV", "csv", "ZPL",
 }  # fmt: skip
 CODE_LIKE = re.compile(
     r"\{[a-z_]+\}|CMD:[A-Z-]+|--[a-z-]+(?: [a-z_]+)?|https?://\S+|(?<!\w)/[a-z][\w/-]*"

@@ -20,6 +20,7 @@ LAYOUTS: dict[str, Callable[..., LabelSpec]] = {
     "resale_sticker": layouts.resale_sticker,
     "badge": layouts.badge,
     "station_login": layouts.station_login,
+    "printer": layouts.printer_label,
 }
 
 # Headings of the command sheet, keyed by `wms.domain.commands.CommandGroup` values.

@@ -73,6 +73,7 @@ class Handler(StrEnum):
     REPAIR_FAILED = "repair_failed"
     REPACKED = "repacked"
     PUT_INTO_BIN = "put_into_bin"
+    CHOOSE_PRINTER = "choose_printer"
     # Refusals: the scan is stored and answered with an error; nothing changes.
     UNKNOWN_CODE = "unknown_code"
     LOGIN_FIRST = "login_first"
@@ -84,7 +85,9 @@ REFUSALS = frozenset(
     {Handler.UNKNOWN_CODE, Handler.LOGIN_FIRST, Handler.NOT_HERE, Handler.SCAN_LPN_FIRST}
 )
 # Handlers that work without a logged-in operator (everything else asks for the badge first).
-WITHOUT_OPERATOR = frozenset({Handler.UNKNOWN_CODE, Handler.LOGIN, Handler.LOGOUT, Handler.REPRINT})
+WITHOUT_OPERATOR = frozenset(
+    {Handler.UNKNOWN_CODE, Handler.LOGIN, Handler.LOGOUT, Handler.REPRINT, Handler.CHOOSE_PRINTER}
+)
 
 #: What a scan is, for the table: a kind of barcode, or a command (its code, e.g. "CLOSE").
 Input = CodeKind | str
@@ -116,6 +119,8 @@ RULES: tuple[Rule, ...] = (
     _rule(ANY_STEP, {CodeKind.BADGE}, ANY_ROLE, Handler.LOGIN),
     _rule(ANY_STEP, {"LOGOUT"}, ANY_ROLE, Handler.LOGOUT),
     _rule(ANY_STEP, {"REPRINT"}, ANY_ROLE, Handler.REPRINT),
+    # A printer label: this station's labels go to that server printer from now on.
+    _rule(ANY_STEP, {CodeKind.PRINTER}, ANY_ROLE, Handler.CHOOSE_PRINTER),
     # Cancelling a pending extra unit drops that unit only, not the receipt.
     _rule({Step.CONFIRM_EXTRA}, {"CANCEL"}, RECEIPT_ROLES, Handler.DROP_EXTRA),
     _rule({Step.CONFIRM_EXTRA}, {"CONFIRM"}, RECEIPT_ROLES, Handler.CONFIRM_EXTRA),

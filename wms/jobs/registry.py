@@ -68,6 +68,18 @@ JOBS: tuple[Job, ...] = (
         "every 5m",
         "Alarm (dashboard + merchant webhook) when Kaspi stops fetching a price list",
     ),
+    Job(
+        "storage_snapshot",
+        tasks.storage_snapshot,
+        "55 23 * * *",
+        "Bill the day's storage: each unit and each occupied bin, by zone (once per day)",
+    ),
+    Job(
+        "billing_run",
+        tasks.billing_run,
+        "30 2 1 * *",
+        "Draft every merchant's invoice for the month that ended (finalising stays manual)",
+    ),
 )
 
 

@@ -26,7 +26,7 @@ from wms.domain.errors import Conflict, DuplicateMarkingCode, InvalidInput, NotF
 from wms.domain.orders import OrderAction, ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType, default_reason
 from wms.domain.units import UnitAction, UnitState
-from wms.services import floor_exceptions, sequences
+from wms.services import billing, floor_exceptions, sequences
 from wms.services.units import get_order, get_unit, transition, transition_order
 from wms.services.uow import Actor, UnitOfWork
 
@@ -592,6 +592,7 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
                 payload={"line": item},
             )
     _notify_receipt_closed(uow, order, result)
+    billing.bill_receipt(uow, order, (lpn for lpn, _sku in result.units))
     return result
 
 

@@ -4,9 +4,10 @@ The page asks once for the station token. The signed session then keeps the stat
 fingerprint of the token's hash (rotating the token logs the page out); the token itself never
 reaches JavaScript or browser storage. Each scan is posted to `/station/scan` (session cookie +
 `X-CSRFToken`, checked by CSRFProtect) and goes through the same service as `POST /api/v1/scan`,
-so a browser station and a `wms-station` behave alike. Labels come back as PDF links
-(`labels.pdf.render_pdf` from the stored answer's LabelSpecs): handhelds print through the
-system's print dialog to a Bluetooth or desktop printer.
+so a browser station and a `wms-station` behave alike. A station assigned to a server printer
+(scan its `PRN-` label, or choose it on the dashboard) gets its labels printed there by the
+worker; otherwise labels come back as PDF links (`labels.pdf.render_pdf` from the stored
+answer's LabelSpecs) for the system's print dialog.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ from wtforms.validators import DataRequired, Length
 
 from labels.pdf import render_pdf
 from labels.spec import LabelSpec, LabelSpecError
-from wms.db.models import Operator, ReturnOrder, ScanEvent, Station, StationSession, Unit
+from wms.db.models import (
+    Operator,
+    Printer,
+    ReturnOrder,
+    ScanEvent,
+    Station,
+    StationSession,
+    Unit,
+)
 from wms.domain import prompts
 from wms.domain.station_session import StationRole
 from wms.domain.texts import handheld
@@ -90,6 +99,7 @@ KINDS: Mapping[str, Mapping[str, str]] = {
     "resale_sticker": {"ru": "Стикер ресейл", "en": "Resale sticker", "kk": "Ресейл стикері"},
     "bin": {"ru": "Ячейка", "en": "Bin label", "kk": "Ұяшық"},
     "badge": {"ru": "Бейдж", "en": "Badge", "kk": "Бейдж"},
+    "printer": {"ru": "Этикетка принтера", "en": "Printer label", "kk": "Принтер затбелгісі"},
 }
 
 
@@ -337,6 +347,7 @@ def _answer(
         "lpn": (context.get("unit") or {}).get("lpn"),
         "commands": command_buttons(context, role, language),
         "expected": context.get("expected"),
+        "printer": (context.get("printer") or {}).get("name"),
     }
 
 
@@ -350,6 +361,7 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
         order = db.get(ReturnOrder, state.return_order_id) if state.return_order_id else None
         unit = db.get(Unit, state.unit_id) if state.unit_id else None
         work = unit.lpn if unit else (order.order_code or order.number) if order else None
+        printer = db.get(Printer, station.printer_id) if station.printer_id else None
         if operator is not None:
             prompt = TEXTS[language]["ready"]
         else:
@@ -366,6 +378,7 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             "work": work,
             "prompt": prompt,
             "expected": hints.get("expected"),
+            "printer": printer.name if printer else None,
         }
 
 

@@ -11,6 +11,12 @@ from wms.db.models.access import (
     User,
     UserRole,
 )
+from wms.db.models.billing import (
+    BillableEvent,
+    Invoice,
+    InvoiceLine,
+    RateCardLine,
+)
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
@@ -35,6 +41,7 @@ from wms.db.models.ops import (
     OutboxMessage,
     OutboxStatus,
 )
+from wms.db.models.printing import Printer, PrintJob
 from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
 from wms.db.models.sync import SyncAccount
@@ -53,6 +60,10 @@ __all__ = [
     "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",
+    "BillableEvent",
+    "Invoice",
+    "InvoiceLine",
+    "RateCardLine",
     "Bin",
     "Clip",
     "Counter",
@@ -74,6 +85,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Photo",
+    "PrintJob",
+    "Printer",
     "Product",
     "ProductBarcode",
     "ReturnLine",

@@ -39,6 +39,10 @@ class Station(CreatedAt, Base):
     queued_scans: Mapped[int] = mapped_column(default=0)
     scanner_status: Mapped[str | None] = mapped_column(sa.String(40))
     printer_status: Mapped[str | None] = mapped_column(sa.String(40))
+    #: The server printer this station's labels go to; None = the station prints itself.
+    printer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("printers.id", ondelete="SET NULL")
+    )
 
 
 class StationSession(Base):

@@ -9,10 +9,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from wms.domain.texts import admin, clips, dashboard, errors, floor, handheld, jobs, scan
+from wms.domain.texts import (
+    admin,
+    billing,
+    clips,
+    dashboard,
+    errors,
+    floor,
+    handheld,
+    jobs,
+    printing,
+    scan,
+)
 from wms.domain.texts.terms import TERMS
 
-AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, clips, handheld, floor)
+AREAS: tuple[ModuleType, ...] = (
+    errors,
+    admin,
+    scan,
+    dashboard,
+    jobs,
+    clips,
+    handheld,
+    printing,
+    billing,
+    floor,
+)
 
 
 def _merge(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str, str]]:

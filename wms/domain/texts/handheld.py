@@ -6,6 +6,12 @@ from collections.abc import Mapping
 
 MESSAGES: Mapping[str, tuple[str, str, str]] = {
     "handheld.title": ("Станция", "Station", "Станция"),
+    "handheld.printer": ("Принтер", "Printer", "Принтер"),
+    "handheld.local_print": (
+        "печать с этого устройства (PDF)",
+        "print from this device (PDF)",
+        "осы құрылғыдан басу (PDF)",
+    ),
     "handheld.token": (
         "Отсканируйте штрихкод входа станции (или введите токен)",
         "Scan the station login barcode (or type the token)",

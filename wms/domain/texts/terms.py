@@ -93,6 +93,7 @@ TERMS: Mapping[str, tuple[str, str, str]] = {
     "gs1": ("код GS1", "GS1 code", "GS1 коды"),
     "product": ("штрихкод товара", "product barcode", "тауардың штрихкоды"),
     "order_code": ("код заказа", "order code", "тапсырыс коды"),
+    "printer": ("этикетка принтера", "printer label", "принтер жапсырмасы"),
     "unknown": ("нераспознанный код", "unrecognised code", "танылмаған код"),
     # Zones and roles not named above.
     "supervisor": ("старший смены", "supervisor", "ауысым аға қызметкері"),

@@ -224,7 +224,30 @@ CATEGORIES: dict[str, Any] = {
     "shoes": _("shoes"),
     "apparel": _("apparel"),
 }
-GROUPS = {"reason": REASONS, "decision": DECISIONS, "action": ACTIONS, "category": CATEGORIES}
+PRINTER_STATES = {
+    "ok": _("ready"),
+    "paper_out": _("paper out"),
+    "ribbon_out": _("ribbon out"),
+    "head_open": _("print head open"),
+    "paused": _("paused"),
+    "not_ready": _("not ready"),
+    "offline": _("offline"),
+    "unknown": _("not checked yet"),
+}
+PRINT_JOB_STATES = {
+    "queued": _("in the queue"),
+    "sending": _("sending"),
+    "printed": _("printed"),
+    "cancelled": _("cancelled"),
+}
+GROUPS = {
+    "reason": REASONS,
+    "decision": DECISIONS,
+    "action": ACTIONS,
+    "printer": PRINTER_STATES,
+    "print_job": PRINT_JOB_STATES,
+    "category": CATEGORIES,
+}
 
 
 def term(value: Any, group: str = "") -> str:

@@ -1,4 +1,4 @@
-"""A station's dashboard page: its state and the handheld login barcode (show, print, revoke)."""
+"""A station's dashboard page: state, handheld login barcode (show, print, revoke), printer."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from flask import Response, redirect, render_template, url_for
 from labels.layouts import station_login as login_card
 from labels.pdf import render_pdf
 from wms.db.models import Station
-from wms.services import station_login
+from wms.services import printers, station_login
 from wms.web.auth import current, protect
 from wms.web.context import run, wms
 from wms.web.station_page import TEXTS
 from wms.web.ui import STAFF, bp
 from wms.web.ui.forms import EmptyForm
 from wms.web.ui.i18n import current_language
+from wms.web.ui.printing import AssignForm
 
 
 def _station_and_code(name: str) -> tuple[dict[str, Any], str]:
@@ -34,6 +35,7 @@ def _station_and_code(name: str) -> tuple[dict[str, Any], str]:
             "queued_scans": station.queued_scans,
             "scanner": station.scanner_status,
             "printer": station.printer_status,
+            "printer_id": station.printer_id,
         }
         return shown, station_login.current_code(station, secret)
 
@@ -52,12 +54,19 @@ def station(name: str) -> Any:
     """The station's role, state and login barcode (supervisors and admins only)."""
     found, _code = _station_and_code(name)
     texts = TEXTS.get(current_language(), TEXTS["ru"])
-    return _secret(
-        Response(
-            render_template("ui/station.html", station=found, form=EmptyForm(), t=texts),
-            mimetype="text/html",
-        )
+    with wms().db.reading() as db:
+        choices = printers.printer_choices(db)
+        jobs = printers.station_jobs(db, found["id"])
+    page = render_template(
+        "ui/station.html",
+        station=found,
+        form=EmptyForm(),
+        assign_form=AssignForm(),
+        choices=choices,
+        jobs=jobs,
+        t=texts,
     )
+    return _secret(Response(page, mimetype="text/html"))
 
 
 @bp.route("/stations/<name>/login.svg", methods=["GET"])

@@ -90,6 +90,7 @@
     document.getElementById("prompt").textContent = answer.prompt;
     setText("operator", answer.operator);
     setText("work", answer.work);
+    if (answer.printer) { setText("printer", answer.printer); }
     fillList("warnings", answer.warnings || [], function (text) {
       var li = document.createElement("li");
       li.textContent = text;
