@@ -167,3 +167,12 @@ def test_inspection_answers_name_the_commands_of_the_step(station: Any) -> None:
     commands = started["context"]["commands"]
     assert {"CMD:GRADE-RESELLABLE", "CMD:GRADE-REPAIR", "CMD:USED", "CMD:CANCEL"} <= set(commands)
     assert "CMD:CLOSE" not in commands
+
+
+def test_a_long_announcement_names_five_lines_and_counts_the_rest() -> None:
+    from wms.services.scan.receipt import _listed
+
+    said = _listed([f"Товар {i} 0/1" for i in range(8)])
+    assert said["ru"].endswith("Товар 4 0/1; и ещё строк: 3")
+    assert said["kk"].endswith("тағы 3 жол")
+    assert "Товар 5" not in said["ru"]

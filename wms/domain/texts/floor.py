@@ -36,6 +36,11 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "no lines announced",
         "құрамы хабарланбаған",
     ),
+    "receipt.more_lines": (
+        "и ещё строк: {count}",
+        "and {count} more line(s)",
+        "тағы {count} жол",
+    ),
     "receipt.still_expected": (
         "Ещё ожидается: {lines}",
         "Still expected: {lines}",

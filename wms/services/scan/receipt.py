@@ -87,8 +87,19 @@ def _lines_text(lines: list[ReturnLine]) -> dict[str, str]:
     """Announced lines as the operator reads them: «title 1/2; title 0/1»."""
     if not lines:
         return render("receipt.nothing_announced")
-    text = "; ".join(f"{_title(line)} {line.received_qty}/{line.expected_qty}" for line in lines)
-    return dict.fromkeys(LANGS, text)
+    return _listed([f"{_title(line)} {line.received_qty}/{line.expected_qty}" for line in lines])
+
+
+# A prompt names this many lines; the rest are counted (the whole list is in context.expected).
+PROMPT_LINES = 5
+
+
+def _listed(items: list[str]) -> dict[str, str]:
+    shown = "; ".join(items[:PROMPT_LINES])
+    if len(items) <= PROMPT_LINES:
+        return dict.fromkeys(LANGS, shown)
+    more = render("receipt.more_lines", count=len(items) - PROMPT_LINES)
+    return {lang: f"{shown}; {more[lang]}" for lang in LANGS}
 
 
 def _title(line: ReturnLine) -> str:
@@ -102,7 +113,7 @@ def _progress(ctx: ScanContext, order: ReturnOrder) -> dict[str, str]:
     waiting = [ln for ln in ctx.lines(order) if ln.received_qty < ln.expected_qty]
     if not waiting:
         return render("receipt.all_in")
-    text = "; ".join(f"{_title(ln)} ×{ln.expected_qty - ln.received_qty}" for ln in waiting)
+    text = _listed([f"{_title(ln)} ×{ln.expected_qty - ln.received_qty}" for ln in waiting])
     return render("receipt.still_expected", lines=text)
 
 
