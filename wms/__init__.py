@@ -34,10 +34,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.server.secret_key == ServerSettings().secret_key:
         log.warning("server.secret_key is the development default; set a real one in production")
 
+    from wms.domain.kpi import set_warehouse_tz
     from wms.services.accounts import configure_passwords
     from wms.web.context import Wms
 
     configure_passwords(settings.security)
+    set_warehouse_tz(settings.warehouse.tz)
     if settings.metrics.json_logs:
         from wms import logs
 

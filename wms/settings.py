@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 import siteconfig
 
@@ -65,6 +66,24 @@ class WarehouseSettings(_Section):
         ]
     )
     lpn_block_size: int = Field(default=200, ge=10, le=10000)
+    #: IANA time zone of the warehouse: local times on screens, slips and labels, KPI days.
+    timezone: str = "Asia/Almaty"
+    #: Resale prices on stickers are rounded to this many tenge (1 = no rounding).
+    price_rounding_tenge: int = Field(default=10, ge=1, le=10000)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The warehouse's time zone."""
+        return ZoneInfo(self.timezone)
 
 
 class SlaSettings(_Section):

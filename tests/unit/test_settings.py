@@ -50,6 +50,7 @@ def test_wms_config_environment_variable_names_the_file(tmp_path: Path) -> None:
         ("", {"WMS_SERVER__NOPE": "1"}, "unknown key 'server.nope'"),
         ('[i18n]\ndefault_language = "de"\n', {}, "'i18n.default_language'"),
         ("[database\n", {}, "not valid TOML"),
+        ('[warehouse]\ntimezone = "Mars/Olympus"\n', {}, "unknown time zone 'Mars/Olympus'"),
     ],
 )
 def test_bad_configuration_is_a_clear_error(

@@ -21,9 +21,11 @@ def settings() -> Settings:
         loaded = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    from wms.domain.kpi import set_warehouse_tz
     from wms.services.accounts import configure_passwords
 
     configure_passwords(loaded.security)
+    set_warehouse_tz(loaded.warehouse.tz)
     return loaded
 
 

@@ -49,6 +49,13 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "UNDO", G.RECEIPT, "Удалить последнюю единицу", "Remove last unit", "Соңғы бірлікті жою"
     ),
+    Command(
+        "CONFIRM",
+        G.RECEIPT,
+        "Подтвердить единицу сверх заявки",
+        "Confirm a unit over the announced quantity",
+        "Өтінімнен тыс бірлікті растау",
+    ),
     Command("NO-MARKING", G.RECEIPT, "Нет кода маркировки", "No marking code", "Таңбалау коды жоқ"),
     Command(
         "PKG-DAMAGED", G.CHECKLIST, "Упаковка повреждена", "Packaging damaged", "Қаптама бүлінген"

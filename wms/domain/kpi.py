@@ -17,7 +17,21 @@ from zoneinfo import ZoneInfo
 from wms.domain.units import UnitState
 
 # The warehouse's clock for "today" and day buckets (Kazakhstan is UTC+5 all year since 2024).
-WAREHOUSE_TZ = ZoneInfo("Asia/Almaty")
+#: The time zone until the application sets the site's (`[warehouse] timezone`).
+DEFAULT_TZ = ZoneInfo("Asia/Almaty")
+_zone: list[ZoneInfo] = [DEFAULT_TZ]
+
+
+def warehouse_tz() -> ZoneInfo:
+    """The warehouse's time zone: local days, local times on pages, slips and labels."""
+    return _zone[0]
+
+
+def set_warehouse_tz(tz: ZoneInfo) -> None:
+    """Set the warehouse's time zone (the server and the CLI do it from the settings)."""
+    _zone[0] = tz
+
+
 # Kaspi's quality-returns metric (seed 003): 30 days, counted from 10 orders on.
 QUALITY_WINDOW_DAYS = 30
 QUALITY_MIN_ORDERS = 10
@@ -290,7 +304,7 @@ def lag_seconds(oldest_pending_at: datetime | None, now: datetime) -> float:
 
 def local_date(moment: datetime) -> date:
     """The warehouse-local calendar day of a moment."""
-    return moment.astimezone(WAREHOUSE_TZ).date()
+    return moment.astimezone(warehouse_tz()).date()
 
 
 def week_start(day: date) -> date:

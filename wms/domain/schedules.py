@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
-from wms.domain.kpi import WAREHOUSE_TZ
+from wms.domain.kpi import DEFAULT_TZ
 
 OFF = "off"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -34,7 +34,7 @@ class Schedule:
     text: str
     every: timedelta | None = None
     cron: str | None = None
-    tz: ZoneInfo = WAREHOUSE_TZ
+    tz: ZoneInfo = DEFAULT_TZ
 
     @property
     def enabled(self) -> bool:
@@ -67,7 +67,7 @@ class Schedule:
         return None
 
 
-def parse(text: str, tz: ZoneInfo = WAREHOUSE_TZ) -> Schedule:
+def parse(text: str, tz: ZoneInfo = DEFAULT_TZ) -> Schedule:
     """Read "every 15m" (s, m, h, d), a five-field cron expression or "@daily", or "off"."""
     clean = " ".join(text.strip().lower().split())
     if clean == OFF:

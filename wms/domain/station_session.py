@@ -41,6 +41,8 @@ class Step(StrEnum):
     IDLE = "idle"
     RECEIVING = "receiving"
     AWAITING_MARKING = "awaiting_marking"
+    #: A unit over the announced quantity was scanned: CMD:CONFIRM adds it, CMD:CANCEL drops it.
+    CONFIRM_EXTRA = "confirm_extra"
     INSPECTING = "inspecting"
     REPAIRING = "repairing"
     REPACKING = "repacking"
@@ -61,6 +63,8 @@ class Handler(StrEnum):
     NO_MARKING = "no_marking"
     CLOSE_RECEIPT = "close_receipt"
     UNDO_UNIT = "undo_unit"
+    CONFIRM_EXTRA = "confirm_extra"
+    DROP_EXTRA = "drop_extra"
     DESCRIBE_ORDER = "describe_order"
     START_UNIT = "start_unit"
     TICK_CHECK = "tick_check"
@@ -92,7 +96,7 @@ CODE_INPUTS: tuple[CodeKind, ...] = tuple(k for k in CodeKind if k is not CodeKi
 COMMAND_INPUTS: tuple[str, ...] = tuple(c.code for c in COMMANDS)
 INPUTS: tuple[Input, ...] = (*CODE_INPUTS, *COMMAND_INPUTS)
 
-RECEIPT_STEPS = frozenset({Step.RECEIVING, Step.AWAITING_MARKING})
+RECEIPT_STEPS = frozenset({Step.RECEIVING, Step.AWAITING_MARKING, Step.CONFIRM_EXTRA})
 RECEIPT_ROLES = frozenset({StationRole.RECEIPT, StationRole.UNIVERSAL})
 UNIT_ROLES = frozenset(StationRole) - {StationRole.RECEIPT}
 UNIT_CODES = frozenset({CodeKind.PRODUCT, CodeKind.GS1, CodeKind.MARKING_CODE})
@@ -117,6 +121,9 @@ RULES: tuple[Rule, ...] = (
     _rule(ANY_STEP, {"REPRINT"}, ANY_ROLE, Handler.REPRINT),
     # A printer label: this station's labels go to that server printer from now on.
     _rule(ANY_STEP, {CodeKind.PRINTER}, ANY_ROLE, Handler.CHOOSE_PRINTER),
+    # Cancelling a pending extra unit drops that unit only, not the receipt.
+    _rule({Step.CONFIRM_EXTRA}, {"CANCEL"}, RECEIPT_ROLES, Handler.DROP_EXTRA),
+    _rule({Step.CONFIRM_EXTRA}, {"CONFIRM"}, RECEIPT_ROLES, Handler.CONFIRM_EXTRA),
     # Cancelling an open receipt may cancel an empty unannounced return, at any station.
     _rule(RECEIPT_STEPS, {"CANCEL"}, ANY_ROLE, Handler.CANCEL_RECEIPT),
     _rule(ANY_STEP, {"CANCEL"}, ANY_ROLE, Handler.CANCEL),

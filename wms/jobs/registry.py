@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
-from wms.domain.kpi import WAREHOUSE_TZ
 from wms.domain.schedules import Schedule, ScheduleError, parse
 from wms.jobs import tasks
 from wms.jobs.base import Job, JobContext, JobFailed
@@ -44,6 +43,12 @@ JOBS: tuple[Job, ...] = (
         tasks.default_decisions,
         "every 5m",
         "Apply merchants' default decisions to units whose decision SLA has passed",
+    ),
+    Job(
+        "exceptions_autoclose",
+        tasks.exceptions_autoclose,
+        "every 5m",
+        "Close floor exceptions that resolved themselves (a failed scan the operator redid)",
     ),
     Job(
         "kpi_rollup",
@@ -114,7 +119,7 @@ def schedules(settings: Settings, jobs: Mapping[str, Job]) -> dict[str, Schedule
     for name, job in jobs.items():
         text = settings.jobs.schedule.get(name, job.schedule)
         try:
-            out[name] = parse(text, WAREHOUSE_TZ)
+            out[name] = parse(text, settings.warehouse.tz)
         except ScheduleError as exc:
             raise SettingsError(f"jobs.schedule.{name}: {exc}") from None
     return out

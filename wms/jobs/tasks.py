@@ -69,6 +69,14 @@ def default_decisions(ctx: JobContext) -> dict[str, Any]:
     return {"decided": len(decided), "lpns": decided[:20]}
 
 
+def exceptions_autoclose(ctx: JobContext) -> dict[str, Any]:
+    """Close floor exceptions that resolved themselves."""
+    from wms.services.floor_exceptions import close_self_resolved
+
+    closed = execute(ctx.db, close_self_resolved)
+    return {"closed": len(closed)}
+
+
 def kpi_rollup(ctx: JobContext) -> dict[str, Any]:
     """Roll up the closed days that changed (all of them on the first run)."""
     from wms.services import kpi_rollup as rollup

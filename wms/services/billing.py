@@ -179,7 +179,7 @@ def _storage_row(
         "service": service.value,
         "qualifier": str(zone),
         "day": day,
-        "occurred_at": datetime.combine(day, datetime.min.time(), kpi.WAREHOUSE_TZ),
+        "occurred_at": datetime.combine(day, datetime.min.time(), kpi.warehouse_tz()),
         "quantity": Decimal(1),
         "amount": Decimal(0),
         "ref": ref,

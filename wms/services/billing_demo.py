@@ -58,7 +58,7 @@ def nights(start: datetime, end: datetime) -> list[tuple[datetime, object]]:
     out = []
     day = kpi.local_date(start)
     while True:
-        moment = datetime.combine(day, time(23, 55), kpi.WAREHOUSE_TZ)
+        moment = datetime.combine(day, time(23, 55), kpi.warehouse_tz())
         if moment >= end:
             return out
         if moment >= start:

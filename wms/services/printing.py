@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import ROUND_FLOOR, Decimal
+
 from sqlalchemy.orm import Session
 
 from labels import layouts
 from labels.spec import LabelSpec
 from wms.db.models import Bin, Operator, ReturnOrder, Unit, Zone
 from wms.domain.grading import GradeChoice, expected_zone
+from wms.domain.kpi import warehouse_tz
 from wms.domain.prompts import term
 from wms.domain.stock import Channel
 
@@ -36,20 +40,24 @@ def unit_label(unit: Unit, lang: str = "ru") -> LabelSpec:
         grade=_grade_text(unit, lang),
         next_zone=term(zone.value)[lang] if zone else None,
         order_code=order.order_code or order.number,
-        received_on=unit.received_at.date().isoformat(),
+        received_on=local(unit.received_at).strftime("%d.%m.%Y"),
         merchant=unit.merchant.code,
     )
 
 
-def resale_sticker(unit: Unit) -> LabelSpec | None:
-    """The "Ресейл −N %" sticker for a unit sold on the resale channel."""
+def resale_sticker(unit: Unit, rounding: int = 10) -> LabelSpec | None:
+    """The "Ресейл −N %" sticker for a unit sold on the resale channel.
+
+    The price is rounded down to `rounding` tenge (`[warehouse] price_rounding_tenge`): never
+    less discount than the sticker promises.
+    """
     if unit.channel is not Channel.RESALE:
         return None
     product = unit.product
     discount = unit.merchant.resale_discount_percent
     price = None
     if product.price:
-        price = f"{product.price * (100 - discount) / 100:.0f} ₸"
+        price = tenge(resale_price(product.price, discount, rounding))
     return layouts.resale_sticker(
         lpn=unit.lpn,
         discount_percent=discount,
@@ -77,9 +85,30 @@ def return_slip(
         units=[f"{lpn} {sku}" for lpn, sku in units],
         missing=missing,
         extra=extra,
-        closed_at=order.received_at.strftime("%Y-%m-%d %H:%M") if order.received_at else None,
+        closed_at=local(order.received_at).strftime("%d.%m.%Y %H:%M")
+        if order.received_at
+        else None,
         operator=operator,
     )
+
+
+def local(moment: datetime) -> datetime:
+    """A stored moment (UTC; SQLite hands it back without a zone) in the warehouse's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(warehouse_tz())
+
+
+def resale_price(price: Decimal, discount_percent: int, rounding: int = 10) -> Decimal:
+    """The resale price: the discount taken, then rounded down to `rounding` tenge."""
+    exact = Decimal(price) * (100 - discount_percent) / 100
+    step = Decimal(max(rounding, 1))
+    return (exact / step).to_integral_value(rounding=ROUND_FLOOR) * step
+
+
+def tenge(amount: Decimal) -> str:
+    """An amount as a price tag shows it: whole tenge, thousands apart ("29 690 ₸")."""
+    return f"{int(amount):,} ₸".replace(",", " ")
 
 
 def bin_label(session: Session, bin_: Bin, lang: str = "ru") -> LabelSpec:

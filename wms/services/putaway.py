@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from wms.db.models import Bin, Unit, Zone
+from wms.db.models import Bin, StockLevel, Unit, Zone
 from wms.domain.errors import InvalidInput, NotFound, WrongZone
 from wms.domain.grading import expected_zone
-from wms.domain.stock import Channel, LedgerKind, ZoneKind, stock_zone
+from wms.domain.stock import SELLABLE_ZONES, Channel, LedgerKind, ZoneKind, stock_zone
 from wms.domain.units import UnitAction, UnitState
 from wms.services import stock
 from wms.services.units import get_unit, require, transition
@@ -91,3 +91,41 @@ def move(uow: UnitOfWork, actor: Actor, unit: Unit, bin_code: str) -> Unit:
         uow.audit("unit", unit.id, "place", actor, lpn=unit.lpn, bin=bin_.code)
     unit.bin, unit.bin_id = bin_, bin_.id
     return unit
+
+
+_HELD = (
+    sa.select(sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0))
+    .where(StockLevel.bin_id == Bin.id)
+    .scalar_subquery()
+)
+_HELD_OF_SKU = (
+    sa.select(sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0))
+    .where(
+        StockLevel.bin_id == Bin.id,
+        StockLevel.merchant_id == sa.bindparam("merchant_id"),
+        StockLevel.product_id == sa.bindparam("product_id"),
+    )
+    .scalar_subquery()
+)
+_UNITS_IN = sa.select(sa.func.count(Unit.id)).where(Unit.bin_id == Bin.id).scalar_subquery()
+_BINS_OF_ZONE = (
+    sa.select(Bin.code, _HELD_OF_SKU, _HELD, _UNITS_IN)
+    .join(Zone, Zone.id == Bin.zone_id)
+    .where(Zone.kind == sa.bindparam("kind"), Bin.active.is_(True))
+    .order_by(Bin.code)
+)
+
+
+def suggest_bin(session: Session, unit: Unit, zone: ZoneKind) -> str | None:
+    """A bin of the zone for this unit: one already holding its SKU, else the emptiest."""
+    params = {"kind": zone, "merchant_id": unit.merchant_id, "product_id": unit.product_id}
+    rows = session.execute(_BINS_OF_ZONE, params).all()
+    if not rows:
+        return None
+    holding = [row for row in rows if row[1] > 0]
+    if holding:
+        # Where most of the SKU already is: one place to pick from.
+        return str(max(holding, key=lambda row: row[1])[0])
+    # Stock zones count quantities (units and regular stock); other zones hold units only.
+    load = 2 if zone in SELLABLE_ZONES else 3
+    return str(min(rows, key=lambda row: row[load])[0])

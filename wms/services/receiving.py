@@ -3,31 +3,93 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from wms.db.models import (
-    FloorException,
+    AuditEvent,
     LpnBlock,
     Merchant,
+    Operator,
     Product,
     ProductBarcode,
     ReturnLine,
     ReturnOrder,
+    Station,
     Unit,
 )
 from wms.domain.errors import Conflict, DuplicateMarkingCode, InvalidInput, NotFound
 from wms.domain.orders import OrderAction, ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType, default_reason
 from wms.domain.units import UnitAction, UnitState
-from wms.services import billing, claims_intake, marketplace_writes, sequences
+from wms.services import billing, claims_intake, floor_exceptions, marketplace_writes, sequences
 from wms.services.units import get_order, get_unit, transition, transition_order
 from wms.services.uow import Actor, UnitOfWork
 
 OPEN_ORDER_STATES = (ReturnOrderState.EXPECTED, ReturnOrderState.RECEIVING)
+RECEIVED_STATES = (ReturnOrderState.RECEIVED, ReturnOrderState.COMPLETED)
+
+
+class AlreadyReceived(Conflict):
+    """The scanned order code belongs to a return that was received before."""
+
+    code = "already_received"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__("receipt.already_received", **params)
+
+
+@dataclass(frozen=True)
+class Closed:
+    """Who closed a return's receipt, where and when (from the audit trail)."""
+
+    operator: str | None
+    actor: str | None
+    station: str | None
+    at: datetime | None
+
+
+def closed_by(session: Session, order: ReturnOrder) -> Closed:
+    """Who closed the receipt of a return, at which station and when."""
+    row = session.execute(
+        sa.select(AuditEvent.actor, Operator.name, Station.name, AuditEvent.created_at)
+        .outerjoin(Operator, Operator.id == AuditEvent.operator_id)
+        .outerjoin(Station, Station.id == AuditEvent.station_id)
+        .where(
+            AuditEvent.entity == "return_order",
+            AuditEvent.entity_id == order.id,
+            AuditEvent.to_state == ReturnOrderState.RECEIVED.value,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        station = session.get(Station, order.station_id) if order.station_id else None
+        return Closed(None, None, station.name if station else None, order.received_at)
+    actor, operator, station_name, at = row
+    return Closed(operator, actor, station_name, order.received_at or at)
+
+
+def received_by(uow: UnitOfWork, order: ReturnOrder) -> dict[str, str]:
+    """When (local time), where and by whom a return's receipt was closed."""
+    closed = closed_by(uow.session, order)
+    moment = closed.at
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    when = (
+        moment.astimezone(uow.settings.warehouse.tz).strftime("%d.%m.%Y %H:%M") if moment else "—"
+    )
+    return {
+        "code": order.order_code or "",
+        "number": order.number,
+        "when": when,
+        "station": closed.station or "—",
+        "who": closed.actor or closed.operator or "—",
+    }
 
 
 @dataclass(frozen=True)
@@ -140,15 +202,20 @@ def start_receipt(
     session = uow.session
     stmt = (
         sa.select(ReturnOrder)
-        .where(ReturnOrder.order_code == order_code, ReturnOrder.state.in_(OPEN_ORDER_STATES))
+        .where(
+            ReturnOrder.order_code == order_code,
+            ReturnOrder.state.in_((*OPEN_ORDER_STATES, *RECEIVED_STATES)),
+        )
         .order_by(ReturnOrder.id)
         .with_for_update()
     )
     if marketplace is not None:
         stmt = stmt.where(ReturnOrder.marketplace == marketplace)
-    order = session.execute(stmt).scalars().first()
-    if order is not None and not actor.may_access(order.merchant_id):
-        order = None
+    found = [o for o in session.execute(stmt).scalars() if actor.may_access(o.merchant_id)]
+    order = next((o for o in found if o.state in OPEN_ORDER_STATES), None)
+    if order is None and found:
+        # Received already: say when, where and by whom, and open nothing.
+        raise AlreadyReceived(**received_by(uow, found[-1]))
     if order is None:
         order = _new_unannounced(uow, actor, order_code, marketplace or Marketplace.OTHER)
         return order, False
@@ -218,6 +285,20 @@ def find_products(session: Session, gtin: str, merchant_id: int | None) -> list[
 def resolve_product(session: Session, order: ReturnOrder, gtin: str) -> Product:
     """The product a scanned GTIN means for this return (merchant inferred for blind returns)."""
     products = find_products(session, gtin, order.merchant_id)
+    # In the catalogue, but another merchant's: say so (it is sellable, not unknown).
+    if (
+        not products
+        and order.merchant_id is not None
+        and (others := find_products(session, gtin, None))
+    ):
+        other = others[0]
+        raise Conflict(
+            "receipt.other_merchant",
+            title=other.title,
+            sku=other.sku,
+            merchant=other.merchant.name,
+            order_merchant=order.merchant.name if order.merchant else "—",
+        )
     if not products:
         raise NotFound("product.unknown_barcode", gtin=gtin)
     if len(products) > 1:
@@ -278,18 +359,22 @@ def receive_unit(
     marking_ki: str | None = None,
     no_marking: bool = False,
     lpn: str | None = None,
+    lines: list[ReturnLine] | None = None,
 ) -> Unit | MarkingRequired:
-    """Register one returned item of a locked return in receipt and give it its LPN."""
+    """Register one returned item of a locked return in receipt and give it its LPN.
+
+    `lines` (from `order_lines`) saves a look-up and is kept up to date.
+    """
     session = uow.session
     if order.state is not ReturnOrderState.RECEIVING:
         transition_order(uow, order, OrderAction.ADD_UNIT, actor)  # raises with the state named
     if product.marked and not marking_code and not no_marking:
         return MarkingRequired(product.sku)
     if marking_ki:
-        _refuse_duplicate_marking(session, marking_ki)
+        refuse_duplicate_marking(session, marking_ki)
     if order.merchant_id is None:
         order.merchant, order.merchant_id = product.merchant, product.merchant_id
-    line = _count_on_line(session, order, product)
+    line = _count_on_line(session, order, product, lines)
     now = uow.now()
     unit = Unit(
         lpn=_take_lpn(session, actor, lpn),
@@ -326,7 +411,39 @@ def receive_unit(
     return unit
 
 
-def _refuse_duplicate_marking(session: Session, marking_ki: str) -> None:
+_ORDER_LINES = (
+    sa.select(ReturnLine)
+    .options(joinedload(ReturnLine.product))
+    .where(ReturnLine.return_order_id == sa.bindparam("order_id"))
+    .order_by(ReturnLine.id)
+)
+
+
+def order_lines(session: Session, order: ReturnOrder) -> list[ReturnLine]:
+    """The lines of a return, each with its product (one statement)."""
+    return list(session.execute(_ORDER_LINES, {"order_id": order.id}).unique().scalars())
+
+
+def lines_of(lines: list[ReturnLine], product: Product) -> list[ReturnLine]:
+    """The lines a product is counted on: by product, or by SKU where no product was mapped."""
+    return [
+        ln
+        for ln in lines
+        if ln.product_id == product.id
+        or (ln.product_id is None and ln.marketplace_sku == product.sku)
+    ]
+
+
+def over_announced(order: ReturnOrder, lines: list[ReturnLine], product: Product) -> bool:
+    """Whether one more unit of this product exceeds what an announced return expects."""
+    if not order.announced:
+        return False
+    mine = lines_of(lines, product)
+    return sum(ln.received_qty for ln in mine) >= sum(ln.expected_qty for ln in mine)
+
+
+def refuse_duplicate_marking(session: Session, marking_ki: str) -> None:
+    """Refuse a marking code another live unit carries already."""
     holder = session.execute(
         sa.select(Unit.lpn).where(Unit.marking_active_ki == marking_ki)
     ).scalar_one_or_none()
@@ -349,10 +466,14 @@ _LINES_OF_PRODUCT = (
 )
 
 
-def _count_on_line(session: Session, order: ReturnOrder, product: Product) -> ReturnLine:
-    params = {"order_id": order.id, "product_id": product.id, "sku": product.sku}
-    lines = session.execute(_LINES_OF_PRODUCT, params).scalars()
-    candidates = list(lines)
+def _count_on_line(
+    session: Session, order: ReturnOrder, product: Product, lines: list[ReturnLine] | None
+) -> ReturnLine:
+    if lines is None:
+        params = {"order_id": order.id, "product_id": product.id, "sku": product.sku}
+        candidates = list(session.execute(_LINES_OF_PRODUCT, params).scalars())
+    else:
+        candidates = lines_of(lines, product)
     line = next((ln for ln in candidates if ln.received_qty < ln.expected_qty), None)
     if line is None and candidates:
         line = candidates[-1]
@@ -368,6 +489,9 @@ def _count_on_line(session: Session, order: ReturnOrder, product: Product) -> Re
         )
         session.add(line)
         session.flush()
+        line.product = product
+        if lines is not None:
+            lines.append(line)
         return line
     line.product_id = product.id
     line.received_qty += 1
@@ -460,16 +584,14 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
     order.flags = {"missing": result.missing, "extra": result.extra}
     for kind, items in (("missing_line", result.missing), ("extra_line", result.extra)):
         for item in items:
-            session.add(
-                FloorException(
-                    kind=kind,
-                    station_id=actor.station_id,
-                    merchant_id=order.merchant_id,
-                    return_order_id=order.id,
-                    message=f"{order.number}: {item}",
-                    payload={"line": item},
-                    created_at=uow.now(),
-                )
+            floor_exceptions.raise_exception(
+                uow,
+                kind=kind,
+                station_id=actor.station_id,
+                merchant_id=order.merchant_id,
+                return_order_id=order.id,
+                message=f"{order.number}: {item}",
+                payload={"line": item},
             )
     _notify_receipt_closed(uow, order, result)
     billing.bill_receipt(uow, order, (lpn for lpn, _sku in result.units))

@@ -52,6 +52,7 @@ from wms.domain.station_session import StationRole
 from wms.domain.texts import handheld
 from wms.services import station_login
 from wms.services.scan import ScanRequest, handle_scan
+from wms.services.scan.context import session_hints
 from wms.services.uow import Actor
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
@@ -345,6 +346,7 @@ def _answer(
         "labels": labels,
         "lpn": (context.get("unit") or {}).get("lpn"),
         "commands": command_buttons(context, role, language),
+        "expected": context.get("expected"),
         "printer": (context.get("printer") or {}).get("name"),
     }
 
@@ -364,7 +366,9 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             prompt = TEXTS[language]["ready"]
         else:
             prompt = _say(prompts.render("scan.login_first"), language)
-        context = {"step": state.step, "operator": bool(operator)}
+        # The same `commands` / `expected` every scan answer carries in its context.
+        hints = session_hints(db, station.role, state, order)
+        context = {"step": state.step, "operator": bool(operator), "commands": hints["commands"]}
         return {
             "commands": command_buttons(context, StationRole(station.role.value), language),
             "station": station.name,
@@ -373,6 +377,7 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
             "operator": f"{operator.name} · {operator.badge}" if operator else None,
             "work": work,
             "prompt": prompt,
+            "expected": hints.get("expected"),
             "printer": printer.name if printer else None,
         }
 

@@ -46,8 +46,8 @@ def test_paper_out_is_told_nothing_is_lost_and_labels_print_when_paper_is_back(
     receipt.ok("OP-0001")
     receipt.ok("512345678")
     receipt.zebra.state.paper_out = True
-    headphones = server.site.ean("ALT-HP-01")
-    lpns = [receipt.ok(headphones)["context"]["unit"]["lpn"] for _ in range(2)]
+    eans = [server.site.ean("ALT-HP-01"), server.site.ean("ALT-PC-03")]
+    lpns = [receipt.ok(ean)["context"]["unit"]["lpn"] for ean in eans]
 
     wait_for(lambda: receipt.view.last.labels_waiting == 2)
     screen = receipt.view.last

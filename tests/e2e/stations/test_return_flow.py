@@ -55,11 +55,26 @@ def test_a_return_goes_through_every_station_and_every_grade(
     headphones, case = site.ean("ALT-HP-01"), site.ean("ALT-PC-03")
     before = server.stock("ALT-HP-01", "ALTYN")
 
-    # Receipt: badge, the announced Kaspi order, four units (each an LPN label), close (slip).
+    # Receipt: badge, the announced Kaspi order (one headphone, two cases), four units (each an
+    # LPN label), close (slip). Headphones over the announced one are confirmed one by one.
     receipt = rig("receipt")
     assert receipt.ok("OP-0001")["context"]["operator"]["badge"] == "OP-0001"
-    assert receipt.ok("512345678")["context"]["return_order"]["order_code"] == "512345678"
-    units = [scan_printing(receipt, ean, ["unit"])[0] for ean in (headphones,) * 3 + (case,)]
+    opened = receipt.ok("512345678")
+    assert opened["context"]["return_order"]["order_code"] == "512345678"
+    assert [(x["sku"], x["scanned"], x["expected"]) for x in opened["context"]["expected"]] == [
+        ("ALT-HP-01", 0, 1),
+        ("ALT-PC-03", 0, 2),
+    ]
+    units = [scan_printing(receipt, headphones, ["unit"])[0]]
+    for _ in range(2):
+        jobs = len(receipt.zebra.jobs)
+        over = receipt.ok(headphones)
+        assert over["result"] == "action_required"
+        assert over["print"] == []
+        assert receipt.view.last.prompt.startswith("Сверх заявленного количества")
+        assert len(receipt.zebra.jobs) == jobs  # no silent extra label
+        units += scan_printing(receipt, "CMD:CONFIRM", ["unit"])
+    units += scan_printing(receipt, case, ["unit"])
     lpns = [label.lpn for label in units]
     assert len(set(lpns)) == 4
     (slip,) = scan_printing(receipt, "CMD:CLOSE", ["return_slip"])

@@ -76,14 +76,22 @@ def test_marking_codes_double_reads_ean_repeats_and_noise(rig: MakeRig, server: 
     stored = server.query("SELECT marking_code, marking_ki FROM units WHERE lpn = ?", (lpn,))
     assert stored == [(code, f"010{sneakers}21k3LInNbH_oG0Q")]
 
-    # The scanner reads the same DataMatrix twice: one unit. Three reads of an EAN: three units.
+    # The scanner reads the same DataMatrix twice: one unit. Three reads of an EAN: three scans
+    # sent (never dropped as repeats); the scarf was not announced, so the server asks before
+    # each one becomes a unit (issue 10), and CMD:CONFIRM takes the one that is really there.
     before = receipt.journal_size
     receipt.send(f"]d2{code}\r\n".encode())
     receipt.send(f"{scarf}\r\n{scarf}\r\n{scarf}\r\n".encode())
     scarves = receipt.wait_settled(before, 3)
     assert [e.code for e in scarves] == [scarf] * 3
     assert all(e.status is EventStatus.SENT for e in scarves)
-    assert len(receipt.printed(4)) == 4  # the sneakers and three scarves, nothing more
+    for entry in scarves:
+        assert entry.response is not None
+        assert entry.response["result"] == "action_required"
+        assert entry.response["print"] == []
+    confirmed = receipt.ok("CMD:CONFIRM")
+    assert confirmed["context"]["unit"]["sku"] == "KKT-SC-01"
+    assert len(receipt.printed(2)) == 2  # the sneakers and the confirmed scarf, nothing more
 
     # Line noise: control bytes, an unterminated burst, an overlong frame. None reaches the server.
     before = receipt.journal_size
@@ -100,8 +108,9 @@ def test_marking_codes_double_reads_ean_repeats_and_noise(rig: MakeRig, server: 
     closed = receipt.ok("CMD:CLOSE")
     assert closed["context"]["code"]["kind"] == "command"
     assert server_codes(server) == [
-        "OP-0001", "512345679", sneakers, code, scarf, scarf, scarf, "%%garbage%%", "CMD:CLOSE",
+        "OP-0001", "512345679", sneakers, code, scarf, scarf, scarf, "CMD:CONFIRM", "%%garbage%%",
+        "CMD:CLOSE",
     ]  # fmt: skip
     kinds = server.query("SELECT kind FROM floor_exceptions ORDER BY id")
     assert ("unknown_barcode",) in kinds
-    wait_for(lambda: len(receipt.zebra.jobs) == 5)  # + the slip
+    wait_for(lambda: len(receipt.zebra.jobs) == 3)  # + the slip

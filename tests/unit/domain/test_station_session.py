@@ -33,7 +33,7 @@ H, R, S = Handler, StationRole, Step
 def expected(step: Step, scanned: Input, role: StationRole, logged_in: bool) -> Handler:
     """DESIGN 4.1 and decisions.md written out as the scan dispatcher used to be: a ladder."""
     receipt_role = role in (R.RECEIPT, R.UNIVERSAL)
-    receipt_open = step in (S.RECEIVING, S.AWAITING_MARKING)
+    receipt_open = step in (S.RECEIVING, S.AWAITING_MARKING, S.CONFIRM_EXTRA)
     if scanned is CodeKind.UNKNOWN:
         return H.UNKNOWN_CODE
     if scanned is CodeKind.BADGE:
@@ -46,6 +46,8 @@ def expected(step: Step, scanned: Input, role: StationRole, logged_in: bool) -> 
         return H.CHOOSE_PRINTER
     if not logged_in:
         return H.LOGIN_FIRST
+    if step is S.CONFIRM_EXTRA and receipt_role and scanned in ("CANCEL", "CONFIRM"):
+        return H.DROP_EXTRA if scanned == "CANCEL" else H.CONFIRM_EXTRA
     if scanned == "CANCEL":
         return H.CANCEL_RECEIPT if receipt_open else H.CANCEL
     if isinstance(scanned, CodeKind):

@@ -86,6 +86,9 @@ class ReturnLine(Base):
     received_qty: Mapped[int] = mapped_column(default=0)
     price: Mapped[Decimal] = mapped_column(default=Decimal("0"))
 
+    #: Loaded with the lines by the receipt scan path (services.receiving.order_lines).
+    product: Mapped[Product | None] = relationship(lazy="select", viewonly=True)
+
     __table_args__ = (
         sa.CheckConstraint("expected_qty >= 0 AND received_qty >= 0", name="qty_non_negative"),
     )

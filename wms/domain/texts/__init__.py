@@ -17,6 +17,7 @@ from wms.domain.texts import (
     clips,
     dashboard,
     errors,
+    floor,
     handheld,
     jobs,
     printing,
@@ -36,6 +37,7 @@ AREAS: tuple[ModuleType, ...] = (
     billing,
     claims,
     claim_exchange,
+    floor,
 )
 
 

@@ -93,14 +93,14 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Логин: 3–100 латын әріпі, сан немесе . _ @ -",
     ),
     "user.merchant_only_for_merchant_role": (
-        "Продавца указывают только для роли merchant",
+        "Продавца указывают только для роли «продавец» (--role merchant)",
         "Only merchant logins are tied to a merchant",
-        "Сатушы тек merchant рөліне көрсетіледі",
+        "Сатушы тек «сатушы» рөліне көрсетіледі (--role merchant)",
     ),
     "user.merchant_required": (
-        "Для роли merchant укажите продавца",
+        "Для роли «продавец» укажите продавца (--merchant)",
         "A merchant login needs --merchant",
-        "merchant рөліне сатушыны көрсетіңіз",
+        "«Сатушы» рөлі үшін сатушыны көрсетіңіз (--merchant)",
     ),
     "user.password_short": (
         "Пароль не короче 8 символов",

@@ -35,9 +35,9 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Сканер кириллица орналасуымен жазады: оны USB-COM режиміне ауыстырыңыз",
     ),
     "scan.not_here": (
-        "Здесь это не сканируют ({what}). {next}",
-        "That does not belong here ({what}). {next}",
-        "Мұнда мұны сканерлемейді ({what}). {next}",
+        "Сейчас здесь не ждут: {what}. {next}",
+        "Not expected here now: {what}. {next}",
+        "Мұнда қазір күтілмейді: {what}. {next}",
     ),
     "scan.duplicate": (
         "Повторное сканирование пропущено",
@@ -50,9 +50,9 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Тапсырыс немесе қайтару кодын сканерлеңіз (немесе CMD:BLIND)",
     ),
     "receipt.opened": (
-        "Возврат {number} ({code}): сканируйте товары",
-        "Return {number} ({code}): scan the products",
-        "{number} қайтаруы ({code}): тауарларды сканерлеңіз",
+        "Возврат {number} ({code}). Ожидается: {lines}. Сканируйте товары",
+        "Return {number} ({code}). Expected: {lines}. Scan the products",
+        "{number} қайтаруы ({code}). Күтілуде: {lines}. Тауарларды сканерлеңіз",
     ),
     "receipt.unannounced": (
         "Заказ {code} не ожидался: создан возврат {number}. Сканируйте товары",
@@ -70,11 +70,15 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{lpn}: {title}. Қабылданды: {count}",
     ),
     "receipt.closed": (
-        "Возврат {number} закрыт: {units} ед. Нет: {missing}. Лишние: {extra}",
-        "Return {number} closed: {units} unit(s). Missing: {missing}. Extra: {extra}",
-        "{number} қайтаруы жабылды: {units} бірлік. Жоқ: {missing}. Артық: {extra}",
+        "Возврат {number} закрыт: {units} ед. Нет: {missing}. Лишние: {extra}. {next}",
+        "Return {number} closed: {units} unit(s). Missing: {missing}. Extra: {extra}. {next}",
+        "{number} қайтаруы жабылды: {units} бірлік. Жоқ: {missing}. Артық: {extra}. {next}",
     ),
-    "receipt.undone": ("Единица {lpn} удалена", "Unit {lpn} removed", "{lpn} бірлігі жойылды"),
+    "receipt.undone": (
+        "Единица {lpn} ({title}) удалена: снимите с товара этикетку {lpn}. {next}",
+        "Unit {lpn} ({title}) removed: peel label {lpn} off the item. {next}",
+        "{lpn} ({title}) бірлігі жойылды: тауардан {lpn} жапсырмасын алып тастаңыз. {next}",
+    ),
     "receipt.nothing_to_undo": ("Удалять нечего", "Nothing to remove", "Жоятын ештеңе жоқ"),
     "receipt.described": ("Записано: {value}", "Recorded: {value}", "Жазылды: {value}"),
     "receipt.abandoned": (
@@ -98,24 +102,27 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "Бірліктің LPN кодын сканерлеңіз",
     ),
     "inspection.started": (
-        "{lpn}: {title}. Отметьте дефекты и оценку. Предлагается: {suggested}",
-        "{lpn}: {title}. Tick problems, then grade. Suggested: {suggested}",
-        "{lpn}: {title}. Ақауларды белгілеп, баға қойыңыз. Ұсыныс: {suggested}",
+        "{lpn}: {title}. Отметьте дефекты ({checks}), затем оценку ({grades}). "
+        "Предлагается: {suggested} — {command}",
+        "{lpn}: {title}. Tick problems ({checks}), then grade ({grades}). "
+        "Suggested: {suggested} — {command}",
+        "{lpn}: {title}. Ақауларды белгілеңіз ({checks}), содан кейін баға қойыңыз ({grades}). "
+        "Ұсыныс: {suggested} — {command}",
     ),
     "inspection.check_on": (
-        "Отмечено: {check}. Предлагается: {suggested}",
-        "Ticked: {check}. Suggested: {suggested}",
-        "Белгіленді: {check}. Ұсыныс: {suggested}",
+        "Отмечено: {check}. Предлагается: {suggested} — {command}",
+        "Ticked: {check}. Suggested: {suggested} — {command}",
+        "Белгіленді: {check}. Ұсыныс: {suggested} — {command}",
     ),
     "inspection.check_off": (
-        "Снято: {check}. Предлагается: {suggested}",
-        "Unticked: {check}. Suggested: {suggested}",
-        "Алынды: {check}. Ұсыныс: {suggested}",
+        "Снято: {check}. Предлагается: {suggested} — {command}",
+        "Unticked: {check}. Suggested: {suggested} — {command}",
+        "Алынды: {check}. Ұсыныс: {suggested} — {command}",
     ),
     "inspection.graded": (
-        "{lpn}: {grade} → {zone}",
-        "{lpn}: {grade} → {zone}",
-        "{lpn}: {grade} → {zone}",
+        "{lpn}: «{grade}». Отнесите в зону «{zone}». {next}",
+        "{lpn}: “{grade}”. Take it to {zone}. {next}",
+        "{lpn}: «{grade}». «{zone}» аймағына апарыңыз. {next}",
     ),
     "work.started": (
         "{lpn}: {title}. {next}",
@@ -153,14 +160,14 @@ MESSAGES: Mapping[str, tuple[str, str, str]] = {
         "{lpn}: «{zone}» аймағының ұяшығын сканерлеңіз",
     ),
     "putaway.done": (
-        "{lpn} размещён в {bin}",
-        "{lpn} put away in {bin}",
-        "{lpn} {bin} ұяшығына орналастырылды",
+        "{lpn} размещён в ячейку {bin}. {next}",
+        "{lpn} put away in {bin}. {next}",
+        "{lpn} {bin} ұяшығына орналастырылды. {next}",
     ),
     "putaway.moved": (
-        "{lpn} перемещён в {bin}",
-        "{lpn} moved to {bin}",
-        "{lpn} {bin} ұяшығына жылжытылды",
+        "{lpn} перемещён: теперь в ячейке {bin} (зона «{zone}»). {next}",
+        "{lpn} moved: now in bin {bin} ({zone}). {next}",
+        "{lpn} жылжытылды: енді {bin} ұяшығында («{zone}» аймағы). {next}",
     ),
     "unit.wrong_station": (
         "{lpn} {state}: это не для этой станции",

@@ -84,4 +84,39 @@ TERMS: Mapping[str, tuple[str, str, str]] = {
     "unrecognised": ("неизвестный формат", "unknown format", "белгісіз пішім"),
     "putaway": ("размещение", "putaway", "орналастыру"),
     "universal": ("универсальная", "universal", "әмбебап"),
+    # Kinds of scanned codes (wms.domain.barcodes.CodeKind).
+    "command": ("команда", "command", "команда"),
+    "badge": ("бейдж", "badge", "бейдж"),
+    "lpn": ("этикетка единицы (LPN)", "unit label (LPN)", "бірлік жапсырмасы (LPN)"),
+    "bin": ("ячейка", "bin", "ұяшық"),
+    "marking_code": ("код маркировки", "marking code", "таңбалау коды"),
+    "gs1": ("код GS1", "GS1 code", "GS1 коды"),
+    "product": ("штрихкод товара", "product barcode", "тауардың штрихкоды"),
+    "order_code": ("код заказа", "order code", "тапсырыс коды"),
+    "printer": ("этикетка принтера", "printer label", "принтер жапсырмасы"),
+    "unknown": ("нераспознанный код", "unrecognised code", "танылмаған код"),
+    # Zones and roles not named above.
+    "supervisor": ("старший смены", "supervisor", "ауысым аға қызметкері"),
+    "admin": ("администратор", "administrator", "әкімші"),
+    "merchant": ("продавец", "merchant", "сатушы"),
+    # Floor exception kinds.
+    "replay_failed": (
+        "офлайн-скан не прошёл при отправке",
+        "offline scan failed on replay",
+        "офлайн сканерлеу жіберілгенде өтпеді",
+    ),
+    "unknown_barcode": ("нераспознанный штрихкод", "unknown barcode", "танылмаған штрихкод"),
+    "missing_line": ("не хватает товара", "missing line", "тауар жетіспейді"),
+    "extra_line": ("лишний товар", "extra line", "артық тауар"),
+    "marking_duplicate": (
+        "повторный код маркировки",
+        "duplicate marking code",
+        "қайталанған таңбалау коды",
+    ),
+    # Product categories of the demo catalogue (a site adds its own here).
+    "electronics": ("электроника", "electronics", "электроника"),
+    "appliances": ("бытовая техника", "appliances", "тұрмыстық техника"),
+    "accessories": ("аксессуары", "accessories", "аксессуарлар"),
+    "shoes": ("обувь", "shoes", "аяқ киім"),
+    "apparel": ("одежда", "apparel", "киім"),
 }

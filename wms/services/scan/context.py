@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from labels.spec import LabelSpec
-from wms.db.models import Operator, ReturnOrder, StationSession, Unit
+from wms.db.models import Operator, ReturnLine, ReturnOrder, Station, StationSession, Unit
 from wms.domain import prompts
 from wms.domain.barcodes import Classified, CodeKind
-from wms.domain.station_session import RECEIPT_STEPS, Input, StationRole, Step
+from wms.domain.commands import GRADE_COMMANDS
+from wms.domain.station_session import RECEIPT_STEPS, Input, StationRole, Step, valid_commands
+from wms.services import receiving
 from wms.services.units import get_order, get_unit_by_id, unit_count, unit_view
 from wms.services.uow import Actor, UnitOfWork
 
@@ -94,6 +98,7 @@ class ScanContext:
     printer_id: int | None = None
     _order: ReturnOrder | None = field(default=_UNLOADED, repr=False)
     _unit: Unit | None = field(default=_UNLOADED, repr=False)
+    _lines: dict[int, list[ReturnLine]] = field(default_factory=dict, repr=False)
 
     @property
     def language(self) -> str:
@@ -184,6 +189,7 @@ class ScanContext:
             if obj is not state:
                 session.expire(obj)
         self.unit_counts.clear()
+        self._lines.clear()
 
     def order(self) -> ReturnOrder | None:
         """The return order being received, if any (loaded and locked once per scan)."""
@@ -207,13 +213,25 @@ class ScanContext:
             self.unit_counts[order_id] = unit_count(self.uow.session, order_id)
         return self.unit_counts[order_id]
 
+    def lines(self, order: ReturnOrder) -> list[ReturnLine]:
+        """The return's lines with their products (loaded once per scan, kept up to date)."""
+        if order.id not in self._lines:
+            self._lines[order.id] = receiving.order_lines(self.uow.session, order)
+        return self._lines[order.id]
+
+    def no_lines_yet(self, order: ReturnOrder) -> None:
+        """An order opened by this scan has no lines: nothing to look up."""
+        self._lines[order.id] = []
+
+    def commands(self) -> list[str]:
+        """The command barcodes that do something at the session's next step."""
+        return step_commands(
+            self.step, self.station.role, self.state.data, logged_in=self.operator is not None
+        )
+
     def next_prompt(self) -> dict[str, str]:
         """What this station asks for next."""
-        if self.receipt_open:
-            return prompts.render("receipt.scan_product")
-        if self.station.role in (StationRole.RECEIPT, StationRole.UNIVERSAL):
-            return prompts.render("receipt.scan_order")
-        return prompts.render("lpn.scan")
+        return step_prompt(self.step, self.station.role)
 
     def describe(self) -> dict[str, Any]:
         """The `context` part of the response."""
@@ -228,6 +246,7 @@ class ScanContext:
             "return_order": None,
             "unit": unit_view(unit) if unit else None,
             "checks": list((self.state.data or {}).get("checks", [])),
+            "commands": self.commands(),
         }
         if order is not None:
             out["return_order"] = {
@@ -237,4 +256,67 @@ class ScanContext:
                 "announced": order.announced,
                 "units": self.order_units(order.id),
             }
+            out["expected"] = expected_view(self.lines(order))
         return out
+
+
+def step_commands(
+    step: Step, role: StationRole, data: dict[str, Any] | None, *, logged_in: bool
+) -> list[str]:
+    """The command barcodes that do something at a session's step (`data`: the step's data)."""
+    commands = valid_commands(step, role, logged_in=logged_in)
+    allowed = (data or {}).get("grades") if step is Step.INSPECTING else None
+    if allowed is not None:
+        # Grades the rules of this product's merchant and category allow (work.on_lpn).
+        commands = [
+            c
+            for c in commands
+            if c.code not in GRADE_COMMANDS or GRADE_COMMANDS[c.code].value in allowed
+        ]
+    return [c.barcode for c in commands]
+
+
+def session_hints(
+    session: Session, role: StationRole, state: StationSession, order: ReturnOrder | None
+) -> dict[str, Any]:
+    """`commands` and `expected` of a station session as it stands (the page before a scan)."""
+    step = Step(state.step or Step.IDLE.value)  # a station never scanned has no session row
+    if step in RECEIPT_STEPS and order is None:
+        step = Step.IDLE
+    logged_in = state.operator_id is not None
+    hints: dict[str, Any] = {
+        "commands": step_commands(step, role, state.data, logged_in=logged_in),
+        "prompt": step_prompt(step, role) if logged_in else prompts.render("scan.login_first"),
+    }
+    if order is not None:
+        hints["expected"] = expected_view(receiving.order_lines(session, order))
+    return hints
+
+
+def session_hints_of(session: Session, station: Station) -> dict[str, Any]:
+    """`session_hints` of a station, its session and order read here."""
+    state = session.get(StationSession, station.id) or StationSession(station_id=station.id)
+    order = session.get(ReturnOrder, state.return_order_id) if state.return_order_id else None
+    return session_hints(session, station.role, state, order)
+
+
+def step_prompt(step: Step, role: StationRole) -> dict[str, str]:
+    """What a station at this step asks for next."""
+    if step in RECEIPT_STEPS:
+        return prompts.render("receipt.scan_product")
+    if role in (StationRole.RECEIPT, StationRole.UNIVERSAL):
+        return prompts.render("receipt.scan_order")
+    return prompts.render("lpn.scan")
+
+
+def expected_view(lines: list[ReturnLine]) -> list[dict[str, Any]]:
+    """What a return expects and what was scanned so far, line by line."""
+    return [
+        {
+            "sku": line.product.sku if line.product else line.marketplace_sku or "",
+            "name": line.product.title if line.product else line.marketplace_sku or "",
+            "expected": line.expected_qty,
+            "scanned": line.received_qty,
+        }
+        for line in lines
+    ]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from labels.spec import LabelSpec
 from wms.db.models import Operator, Station
 from wms.domain.barcodes import CodeKind
+from wms.domain.commands import COMMANDS_BY_CODE
 from wms.domain.errors import NotFound
 from wms.services import printers
 from wms.services.scan import receipt
@@ -82,7 +83,14 @@ def refuse_login_first(ctx: ScanContext) -> Reply:
 def refuse_not_here(ctx: ScanContext) -> Reply:
     """A code or command this station does not take at this step."""
     scanned = ctx.scanned
-    what = scanned.value if isinstance(scanned, CodeKind) else f"CMD:{scanned}"
+    if isinstance(scanned, CodeKind):
+        what: str | dict[str, str] = scanned.value  # a kind: named in each language (TERMS)
+    else:
+        command = COMMANDS_BY_CODE[scanned]
+        what = {
+            lang: f"«{caption}» ({command.barcode})"
+            for lang, caption in (("ru", command.ru), ("en", command.en), ("kk", command.kk))
+        }
     return error("scan.not_here", what=what, next=ctx.next_prompt())
 
 

@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from wms.db.base import table_of
-from wms.db.models import FloorException, Operator, Printer, ScanEvent, Station, StationSession
+from wms.db.models import Operator, Printer, ScanEvent, Station, StationSession
 from wms.db.session import writes_in
 from wms.domain import barcodes, prompts
 from wms.domain.barcodes import CodeKind
 from wms.domain.errors import DomainError
 from wms.domain.station_session import Handler, Step, handler_for
-from wms.services import printers
+from wms.services import floor_exceptions, printers
 from wms.services.cache import TtlCache
 from wms.services.scan import general, receipt, work
 from wms.services.scan.context import OperatorInfo, Reply, ScanContext, StationInfo
@@ -38,6 +38,8 @@ HANDLERS: dict[Handler, Callable[[ScanContext], Reply]] = {
     Handler.NO_MARKING: receipt.on_no_marking,
     Handler.CLOSE_RECEIPT: receipt.on_close,
     Handler.UNDO_UNIT: receipt.on_undo,
+    Handler.CONFIRM_EXTRA: receipt.on_confirm_extra,
+    Handler.DROP_EXTRA: receipt.on_drop_extra,
     Handler.DESCRIBE_ORDER: receipt.on_describe,
     Handler.START_UNIT: work.on_lpn,
     Handler.TICK_CHECK: work.on_check,
@@ -285,15 +287,14 @@ def _record(
     elif ctx.code.kind is CodeKind.UNKNOWN and ctx.code.problem != "empty":
         kind = "unknown_barcode"
     if kind is not None:
-        uow.session.add(
-            FloorException(
-                kind=kind,
-                station_id=ctx.station.id,
-                code=req.code,
-                message=reply.prompt.get("en", ""),
-                payload={"event_id": req.event_id, "response": response},
-                created_at=now,
-            )
+        # The English prompt is the stored message; pages show the answer's own language.
+        floor_exceptions.raise_exception(
+            uow,
+            kind=kind,
+            station_id=ctx.station.id,
+            code=req.code,
+            message=reply.prompt.get("en", ""),
+            payload={"event_id": req.event_id, "response": response},
         )
     _touch_station(uow, ctx.station.id)
     return response

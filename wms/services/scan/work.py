@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wms.domain.commands import CHECK_COMMANDS, GRADE_COMMANDS
+from wms.domain import grading
+from wms.domain.commands import CHECK_COMMANDS, COMMANDS_BY_CODE, GRADE_COMMANDS
 from wms.domain.errors import IllegalTransition
-from wms.domain.grading import Check, expected_zone
+from wms.domain.grading import Check, GradeChoice, expected_zone
 from wms.domain.prompts import render
 from wms.domain.station_session import StationRole, Step
 from wms.domain.units import UnitState
@@ -38,16 +39,39 @@ def on_lpn(ctx: ScanContext) -> Reply:
     if step_role is None or (role is not StationRole.UNIVERSAL and role is not step_role[1]):
         return error("unit.wrong_station", lpn=unit.lpn, state=unit.state.value)
     step = step_role[0]
-    ctx.set_step(step, unit=unit, data={"checks": []} if step is Step.INSPECTING else None)
     title = unit.product.title
     if step is Step.INSPECTING:
-        suggested = inspection.suggest_grade(ctx.uow.session, unit, [])
-        return ok("inspection.started", lpn=unit.lpn, title=title, suggested=suggested.value)
+        rules = inspection.unit_rules(ctx.uow.session, unit)
+        # The grades this merchant and category allow, kept for the commands the station shows.
+        allowed = [c.value for c in GradeChoice if c in rules.allowed]
+        ctx.set_step(step, unit=unit, data={"checks": [], "grades": allowed})
+        suggested = grading.suggest([], rules)
+        grades = [f"CMD:{code}" for code, c in GRADE_COMMANDS.items() if c.value in allowed]
+        return ok(
+            "inspection.started",
+            lpn=unit.lpn,
+            title=title,
+            checks=", ".join(f"CMD:{code}" for code in CHECK_COMMANDS),
+            grades=", ".join(grades),
+            suggested=suggested.value,
+            command=_grade_command(suggested),
+        )
+    ctx.set_step(step, unit=unit)
     if step is Step.REPAIRING:
         return ok("work.started", lpn=unit.lpn, title=title, next=render("repair.next"))
     if step is Step.REPACKING:
         return ok("work.started", lpn=unit.lpn, title=title, next=render("repack.next"))
-    return attention("putaway.scan_bin", lpn=unit.lpn, zone=_zone_name(ctx))
+    zone = expected_zone(unit.state, unit.channel)
+    if unit.bin is not None:
+        return attention("putaway.where_now", lpn=unit.lpn, bin=unit.bin.code, zone=_zone_name(ctx))
+    suggested = putaway.suggest_bin(ctx.uow.session, unit, zone) if zone else None
+    if suggested is None:
+        return attention("putaway.scan_bin", lpn=unit.lpn, zone=_zone_name(ctx))
+    return attention("putaway.suggest_bin", lpn=unit.lpn, zone=_zone_name(ctx), bin=suggested)
+
+
+def _grade_command(choice: GradeChoice) -> str:
+    return next(f"CMD:{code}" for code, c in GRADE_COMMANDS.items() if c is choice)
 
 
 def on_check(ctx: ScanContext) -> Reply:
@@ -62,7 +86,7 @@ def on_check(ctx: ScanContext) -> Reply:
     ctx.update_data(checks=sorted(ticked))
     suggested = inspection.suggest_grade(ctx.uow.session, unit, [Check(c) for c in ticked])
     key = "inspection.check_on" if turned_on else "inspection.check_off"
-    return ok(key, check=check.value, suggested=suggested.value)
+    return ok(key, check=check.value, suggested=suggested.value, command=_grade_command(suggested))
 
 
 def on_grade(ctx: ScanContext) -> Reply:
@@ -74,12 +98,15 @@ def on_grade(ctx: ScanContext) -> Reply:
     choice = GRADE_COMMANDS[ctx.code.value]
     outcome = inspection.grade(ctx.uow, ctx.actor, unit, choice, checks)
     ctx.reset()
+    command = COMMANDS_BY_CODE[ctx.code.value]
     return ok(
         "inspection.graded",
         printing.unit_label(unit, ctx.language),
         lpn=unit.lpn,
-        grade=outcome.choice.value,
+        # The command's caption ("В ремонт"), not the zone's name twice ("ремонт → ремонт").
+        grade={"ru": command.ru, "en": command.en, "kk": command.kk},
         zone=outcome.next_zone.value,
+        next=ctx.next_prompt(),
     )
 
 
@@ -113,7 +140,7 @@ def on_repacked(ctx: ScanContext) -> Reply:
     zone = _zone_name(ctx)
     ctx.reset()
     specs = [printing.unit_label(unit, ctx.language)]
-    sticker = printing.resale_sticker(unit)
+    sticker = printing.resale_sticker(unit, ctx.uow.settings.warehouse.price_rounding_tenge)
     if sticker is not None:
         specs.append(sticker)
     return ok("repack.done", *specs, lpn=unit.lpn, zone=zone)
@@ -128,10 +155,11 @@ def on_bin(ctx: ScanContext) -> Reply:
     if unit.state is UnitState.AWAITING_PUTAWAY:
         putaway.put_away(ctx.uow, ctx.actor, unit, bin_code)
         ctx.reset()
-        return ok("putaway.done", lpn=unit.lpn, bin=bin_code)
+        return ok("putaway.done", lpn=unit.lpn, bin=bin_code, next=ctx.next_prompt())
     try:
         putaway.move(ctx.uow, ctx.actor, unit, bin_code)
     except IllegalTransition:
         return error("unit.wrong_station", lpn=unit.lpn, state=unit.state.value)
+    zone = _zone_name(ctx)
     ctx.reset()
-    return ok("putaway.moved", lpn=unit.lpn, bin=bin_code)
+    return ok("putaway.moved", lpn=unit.lpn, bin=bin_code, zone=zone, next=ctx.next_prompt())

@@ -87,6 +87,10 @@ class StationMe(BaseModel):
     api_version: int
     server_time: datetime
     lpn_block_size: int
+    #: What the station asks for now (a badge, an order code, an LPN …), before any scan.
+    prompt: dict[str, str] = Field(default_factory=dict)
+    #: The command barcodes valid at the session's step (as in every scan answer's context).
+    commands: list[str] = Field(default_factory=list)
 
 
 class HeartbeatIn(Strict):

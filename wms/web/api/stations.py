@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from wms.db.base import utcnow
-from wms.db.models import FloorException, Station
+from wms.db.models import Station
 from wms.domain import barcodes
-from wms.services import receiving, sequences
+from wms.services import floor_exceptions, receiving, sequences
 from wms.services.scan import ScanRequest, handle_scan
+from wms.services.scan.context import session_hints_of
 from wms.services.uow import UnitOfWork
 from wms.web.api import bp
 from wms.web.api import schemas as s
@@ -85,11 +86,14 @@ def me(principal: Principal) -> s.StationMe:
         station = db.get(Station, principal.station_id)
         assert station is not None
         info = s.StationInfo(name=station.name, role=station.role.value, language=station.language)
+        hints = session_hints_of(db, station)
     return s.StationMe(
         station=info,
         api_version=API_VERSION,
         server_time=utcnow(),
         lpn_block_size=wms().settings.warehouse.lpn_block_size,
+        prompt=hints["prompt"],
+        commands=hints["commands"],
     )
 
 
@@ -120,15 +124,14 @@ def heartbeat(principal: Principal, body: s.HeartbeatIn) -> None:
 
 def record_replay_failure(uow: UnitOfWork, principal: Principal, body: s.StationExceptionIn) -> int:
     """A failed replay in the supervisors' exceptions queue (API and browser stations)."""
-    item = FloorException(
+    item = floor_exceptions.raise_exception(
+        uow,
         kind="replay_failed",
         station_id=principal.station_id,
         code=body.code,
         message=body.error,
         payload={"event_id": body.event_id, "detail": body.detail},
-        created_at=uow.now(),
     )
-    uow.session.add(item)
     uow.session.flush()
     return item.id
 

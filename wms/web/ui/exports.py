@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, send_file, stream_with_context
 from openpyxl import Workbook
 
-from wms.web.ui.queries.sql import WAREHOUSE_TZ
+from wms.domain.kpi import warehouse_tz
 
 Rows = Callable[[], Iterator[Sequence[Any]]]
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection).
@@ -25,7 +25,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
-        return value.astimezone(WAREHOUSE_TZ).replace(tzinfo=None)
+        return value.astimezone(warehouse_tz()).replace(tzinfo=None)
     return value
 
 

@@ -47,6 +47,12 @@ def _live() -> dict[str, Any]:
         }
 
 
+@bp.app_template_filter("exception_text")
+def exception_text(item: Any, language: str) -> str:
+    """A floor exception's message in the reader's language (order and floor pages)."""
+    return q.message_in(item, language)
+
+
 @bp.route("/floor")
 @protect(STAFF)
 def floor() -> Any:

@@ -12,7 +12,7 @@ from babel import Locale
 from flask import Flask, g, session
 from flask_babel import Babel, gettext, lazy_gettext
 
-from wms.domain.kpi import WAREHOUSE_TZ
+from wms.domain.kpi import warehouse_tz
 from wms.web.context import wms
 
 LANGUAGES = ("ru", "en", "kk")
@@ -45,7 +45,7 @@ def _choose_language() -> str:
 def init_babel(app: Flask | Any) -> None:
     """Install Flask-Babel with our catalogues, the warehouse time zone and the filters."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Almaty")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", warehouse_tz().key)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "ru")
     if "babel" not in app.extensions:
         Babel(app, locale_selector=current_language)
@@ -215,6 +215,15 @@ ACTIONS: dict[str, Any] = {
     "clips_hold": _("clips held as evidence"),
     "clips_release": _("clips released"),
 }
+# Product categories are the merchants' own words; the common ones have names (the rest show as
+# entered).
+CATEGORIES: dict[str, Any] = {
+    "electronics": _("electronics"),
+    "appliances": _("appliances"),
+    "accessories": _("accessories"),
+    "shoes": _("shoes"),
+    "apparel": _("apparel"),
+}
 PRINTER_STATES = {
     "ok": _("ready"),
     "paper_out": _("paper out"),
@@ -237,6 +246,7 @@ GROUPS = {
     "action": ACTIONS,
     "printer": PRINTER_STATES,
     "print_job": PRINT_JOB_STATES,
+    "category": CATEGORIES,
 }
 
 
@@ -258,7 +268,7 @@ def term(value: Any, group: str = "") -> str:
 
 def dt(value: datetime | None) -> str:
     """Date and time in the warehouse's time zone (the same digits in every language)."""
-    return "—" if value is None else value.astimezone(WAREHOUSE_TZ).strftime("%d.%m.%Y %H:%M")
+    return "—" if value is None else value.astimezone(warehouse_tz()).strftime("%d.%m.%Y %H:%M")
 
 
 def day(value: Any) -> str:

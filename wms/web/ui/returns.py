@@ -13,7 +13,7 @@ from wms.domain.errors import InvalidInput
 from wms.domain.orders import ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType
 from wms.domain.units import UnitState
-from wms.services import clips, printing
+from wms.services import clips, printing, receiving
 from wms.web.auth import Principal, current, protect
 from wms.web.context import wms
 from wms.web.ui import ANY_USER, bp, params
@@ -119,8 +119,14 @@ def return_slip(order_id: int) -> Response:
         page = order_page(db, current().actor, order_id)
         units = [(u.lpn, u.sku) for u in page.units if u.state is not UnitState.VOIDED]
         flags = page.order.flags or {}
+        # The operator who closed the receipt, as on the slip printed at the dock.
+        closed = receiving.closed_by(db, page.order)
         spec = printing.return_slip(
-            page.order, units, list(flags.get("missing", [])), list(flags.get("extra", []))
+            page.order,
+            units,
+            list(flags.get("missing", [])),
+            list(flags.get("extra", [])),
+            operator=closed.operator or closed.actor,
         )
     return _pdf(render_pdf(spec), f"{page.order.number}.pdf")
 

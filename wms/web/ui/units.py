@@ -126,7 +126,7 @@ def resale_label(lpn: str) -> Response:
     """Reprint the resale sticker as PDF (units on the resale channel only)."""
     with wms().db.reading() as db:
         item = get_unit(db, _lpn(lpn), current().actor, lock=False)
-        spec = printing.resale_sticker(item)
+        spec = printing.resale_sticker(item, wms().settings.warehouse.price_rounding_tenge)
     if spec is None:
         raise NotFound("unit.not_found", lpn=item.lpn)
     return _pdf(render_pdf(spec), f"{item.lpn}-resale.pdf")

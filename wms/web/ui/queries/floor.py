@@ -285,6 +285,38 @@ class ExceptionRow:
     order_number: str | None
     lpn: str | None
 
+    @property
+    def repeats(self) -> int:
+        """How many times the floor met it (identical repeats are one row)."""
+        return int((self.item.payload or {}).get("repeats", 1))
+
+    @property
+    def short_code(self) -> str:
+        """The scanned code as a list shows it: long garbage cut, control characters visible."""
+        return short_code(self.item.code or "")
+
+    def message_in(self, language: str) -> str:
+        """The message in the reader's language where the scan's answer is kept."""
+        return message_in(self.item, language)
+
+
+def message_in(item: FloorException, language: str) -> str:
+    """An exception's message in the reader's language where the scan's answer is kept."""
+    response = (item.payload or {}).get("response") or {}
+    prompt = response.get("prompt") if isinstance(response, Mapping) else None
+    if isinstance(prompt, Mapping) and prompt.get(language):
+        return str(prompt[language])
+    return item.message
+
+
+CODE_ON_LISTS = 40
+
+
+def short_code(code: str, limit: int = CODE_ON_LISTS) -> str:
+    """A code for a list: control characters shown as ␝-style symbols, cut to `limit`."""
+    visible = "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else c for c in code)
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
+
 
 def exceptions(
     session: Session, *, status: ExceptionStatus, limit: int = 100

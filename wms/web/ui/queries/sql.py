@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 
 from wms.domain import kpi
 
-WAREHOUSE_TZ = kpi.WAREHOUSE_TZ
+
+def warehouse_tz() -> Any:
+    """The warehouse's time zone (set from `[warehouse] timezone`)."""
+    return kpi.warehouse_tz()
 
 
 def is_postgres(session: Session) -> bool:
@@ -30,8 +33,8 @@ def seconds_between(session: Session, start: Any, end: Any) -> sa.ColumnElement[
 def local_day(session: Session, column: Any) -> sa.ColumnElement[Any]:
     """The warehouse-local calendar day of a UTC timestamp column."""
     if is_postgres(session):
-        return sa.cast(sa.func.timezone(WAREHOUSE_TZ.key, column), sa.Date)
-    offset = datetime.now(WAREHOUSE_TZ).utcoffset() or timedelta(0)
+        return sa.cast(sa.func.timezone(warehouse_tz().key, column), sa.Date)
+    offset = datetime.now(warehouse_tz()).utcoffset() or timedelta(0)
     return sa.func.date(column, f"{int(offset.total_seconds())} seconds")
 
 
@@ -42,7 +45,7 @@ def as_date(value: Any) -> date:
 
 def day_start(day: date) -> datetime:
     """Midnight of a warehouse-local day, in UTC."""
-    return datetime.combine(day, time(0), WAREHOUSE_TZ).astimezone(UTC)
+    return datetime.combine(day, time(0), warehouse_tz()).astimezone(UTC)
 
 
 def today(now: datetime) -> date:
