@@ -41,6 +41,7 @@ from wms.domain import prompts
 from wms.services import accounts
 from wms.services.scan import ScanRequest, handle_scan
 from wms.services.uow import Actor
+from wms.web.api.routing import parse_json_body
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
 from wms.web.ops import scan_metrics
@@ -102,7 +103,7 @@ class TokenForm(FlaskForm):  # type: ignore[misc]
 class PageScanIn(BaseModel):
     """One scan typed into the page."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # as strict as `POST /api/v1/scan`
 
     event_id: str = Field(min_length=36, max_length=36)
     code: str = Field(min_length=1, max_length=4096)
@@ -215,7 +216,7 @@ def scan() -> Any:
     """Apply one scan exactly like `POST /api/v1/scan`, answered for the page."""
     principal = _principal()
     assert principal.station_id is not None
-    body = PageScanIn.model_validate(request.get_json(silent=True))
+    body = parse_json_body(PageScanIn)
     req = ScanRequest(
         event_id=body.event_id,
         code=body.code,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from wms.domain.texts import admin, dashboard, errors, jobs, scan
+from wms.domain.texts import admin, dashboard, edge, errors, jobs, scan
 from wms.domain.texts.terms import TERMS
 
-AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs)
+AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, edge)
 
 
 def _merge(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str, str]]:
