@@ -306,3 +306,27 @@ def test_login_keeps_a_same_site_next(client: Any, demo: dict[str, Any]) -> None
         data={"csrf_token": csrf(client), "login": "supervisor", "password": "supervisor-demo"},
     )
     assert answer.headers["Location"] == "/returns?q=a%20b&view=orders"
+
+
+def test_openapi_documents_every_error_answer_and_the_state_enums(client: Any) -> None:
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            codes = set(op["responses"])
+            assert {"400", "401", "403", "404", "409", "422"} <= codes, (method, path)
+            if "requestBody" in op:
+                assert {"413", "415"} <= codes, (method, path)
+    state = next(
+        p for p in doc["paths"]["/api/v1/returns"]["get"]["parameters"] if p["name"] == "state"
+    )
+    assert state["schema"]["anyOf"][0]["enum"] == [
+        "expected",
+        "receiving",
+        "received",
+        "completed",
+        "cancelled",
+    ]
+    assert doc["components"]["schemas"]["ReturnOut"]["properties"]["state"] == {
+        "$ref": "#/components/schemas/ReturnOrderState"
+    }
+    assert "200" in doc["paths"]["/api/v1/returns"]["post"]["responses"]

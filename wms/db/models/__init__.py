@@ -10,6 +10,7 @@ from wms.db.models.access import (
     StationSession,
     User,
     UserRole,
+    UserSession,
 )
 from wms.db.models.catalog import Product, ProductBarcode
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
@@ -87,6 +88,7 @@ __all__ = [
     "Unit",
     "User",
     "UserRole",
+    "UserSession",
     "Warehouse",
     "Zone",
 ]

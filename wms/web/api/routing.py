@@ -31,6 +31,7 @@ class RouteDoc:
     response: type[BaseModel] | None
     status: int
     multipart: bool = False
+    also: tuple[int, ...] = ()  # other success statuses (a repeat answered 200 …)
 
 
 ROUTES: list[RouteDoc] = []
@@ -71,6 +72,7 @@ def endpoint(
     response: type[BaseModel] | None = None,
     status: int = 200,
     multipart: bool = False,
+    also: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a JSON endpoint: authenticate, validate, call, serialise."""
 
@@ -108,6 +110,7 @@ def endpoint(
                 response,
                 status,
                 multipart,
+                also,
             )
         )
         return view

@@ -196,7 +196,7 @@ class ReturnOut(BaseModel):
     order_code: str | None
     return_type: str
     reason: str
-    state: str
+    state: ReturnOrderState
     announced: bool
     created_at: datetime
     received_at: datetime | None

@@ -8,8 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from wms.services import dashboard
-from wms.web.auth import PUBLIC, STAFF_ROLES, current, login_session, protect
+from wms.services import accounts, dashboard
+from wms.web.auth import PUBLIC, STAFF_ROLES, current, login_session, logout_session, protect
 from wms.web.context import run, wms
 from wms.web.ui import ANY_USER, bp
 from wms.web.ui.forms import EmptyForm, LanguageForm, LoginForm
@@ -60,7 +60,7 @@ def login() -> Any:
             if user.language is None and language in LANGUAGES:
                 run(dashboard.set_language, user.id, language)
                 user.language = language
-            login_session(user)
+            login_session(run(accounts.open_session, user.id))
             if user.language:
                 session["lang"] = user.language
             return redirect(_safe_next(request.args.get("next")))
@@ -79,8 +79,8 @@ login.wms_access = PUBLIC  # type: ignore[attr-defined]
 @bp.route("/logout", methods=["POST"])
 @protect(ANY_USER)
 def logout() -> Any:
-    """End the session."""
-    session.clear()
+    """End the session, on the server too."""
+    logout_session()
     return redirect(url_for("ui.login"))
 
 
