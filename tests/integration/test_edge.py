@@ -330,3 +330,30 @@ def test_openapi_documents_every_error_answer_and_the_state_enums(client: Any) -
         "$ref": "#/components/schemas/ReturnOrderState"
     }
     assert "200" in doc["paths"]["/api/v1/returns"]["post"]["responses"]
+
+
+def test_the_station_page_is_as_strict_as_the_api(
+    app: Any, database: Any, demo: dict[str, Any]
+) -> None:
+    from tests.e2e.stations.test_station_page import log_in, token_of
+
+    client = app.test_client()
+    token = log_in(client, token_of(demo, "receipt"))
+    headers = {"X-CSRFToken": token}
+    before = snapshot(database)
+    event = str(uuid.uuid4())
+    bad_bodies = [
+        ({"event_id": event, "code": f"OP{NUL}0001"}, 400),
+        ({"event_id": event, "code": 4600000000000}, 422),
+        ({"event_id": event, "code": ["OP-0001"]}, 422),
+        ({"event_id": event, "code": "OP-0001", "offline": "yes"}, 422),
+    ]
+    for body, status in bad_bodies:
+        answer = client.post("/station/scan", json=body, headers=headers)
+        assert answer.status_code == status, (body, answer.get_data(as_text=True))
+    deep = '{"event_id": "' + event + '", "code": ' + "[" * 500 + "]" * 500 + "}"
+    answer = client.post(
+        "/station/scan", data=deep, headers=headers | {"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert snapshot(database) == before

@@ -45,7 +45,9 @@ def _headers(caller: str, demo: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> None:
+def _fuzz(
+    operation: Any, mode: GenerationMode, headers: dict[str, str], statuses: list[int]
+) -> None:
     strategy = operation.as_strategy(generation_mode=mode)
 
     @settings(
@@ -61,6 +63,7 @@ def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> None
         # The caller's credentials win over any Authorization header the fuzzer generated.
         case.headers = {**(case.headers or {}), **headers}
         response = case.call()
+        statuses.append(response.status_code)
         case.validate_response(response, checks=CHECKS)
 
     if SEED != "random":
@@ -75,10 +78,44 @@ def test_every_operation_survives_the_fuzzer(app: Any, demo: dict[str, Any], cal
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     failures: list[str] = []
+    statuses: list[int] = []
     for operation in operations:
         for mode in MODES:
             try:
-                _fuzz(operation, mode, headers)
+                _fuzz(operation, mode, headers, statuses)
             except Exception as exc:  # noqa: BLE001 - every operation is fuzzed, then reported
                 failures.append(f"{operation.label} [{mode.value}]: {exc}"[:3000])
     assert not failures, "\n\n".join(failures)
+    # The run did reach the views: requests were sent and some got past authentication.
+    assert len(statuses) >= len(operations) * len(MODES)
+    assert 500 not in statuses
+    if caller != "anonymous":
+        assert any(status < 300 for status in statuses), sorted(set(statuses))
+
+
+def test_stateful_integration_runs_follow_the_api_links(app: Any, demo: dict[str, Any]) -> None:
+    """Announce → read the return → list its state; book stock → read the stock (OpenAPI links)."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    headers = _headers("integration", demo)
+    statuses: list[int] = []
+
+    class Integration(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            statuses.append(response.status_code)
+            case.validate_response(response, checks=CHECKS)
+
+    Integration.run(
+        settings=settings(
+            max_examples=max(2, EXAMPLES // 2),
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            derandomize=SEED != "random",
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert 500 not in statuses
+    assert any(status < 300 for status in statuses), sorted(set(statuses))

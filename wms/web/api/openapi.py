@@ -88,6 +88,33 @@ BODY_ERRORS = {
 }
 
 
+_RETURN_LINKS = {
+    "GetReturn": {
+        "operationId": "get_api_v1_returns_int_order_id",
+        "parameters": {"order_id": "$response.body#/id"},
+    },
+    "ListReturnsInState": {
+        "operationId": "get_api_v1_returns",
+        "parameters": {"state": "$response.body#/state"},
+    },
+}
+_STOCK_LINKS = {
+    "GetStock": {
+        "operationId": "get_api_v1_stock",
+        "parameters": {"sku": "$response.body#/sku", "merchant": "$response.body#/merchant"},
+    }
+}
+# OpenAPI links: what a client (and the stateful fuzzer) can do next with an answer.
+LINKS: dict[str, dict[str, Any]] = {
+    "post_api_v1_returns": _RETURN_LINKS,
+    "post_api_v1_stock_inbound": _STOCK_LINKS,
+    "post_api_v1_stock_outbound": _STOCK_LINKS,
+    "post_api_v1_stock_reservations": _STOCK_LINKS,
+    "post_api_v1_stock_releases": _STOCK_LINKS,
+    "post_api_v1_stock_adjustments": _STOCK_LINKS,
+}
+
+
 def _error_responses(route: RouteDoc) -> dict[str, Any]:
     """Every error an operation can answer, all with the error envelope."""
     errors = dict(ERRORS)
@@ -133,6 +160,8 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
                 "description": "ok" if status == route.status else "ok (a repeat)",
                 "content": {"application/json": {"schema": _schema(route.response, components)}},
             }
+            if links := LINKS.get(op["operationId"]):
+                op["responses"][str(status)]["links"] = links
     return op
 
 
