@@ -11,6 +11,9 @@ Floors measured in the same run:
   itself with a ready-made unit label (no HTTP, no server): what the station costs on its own;
 - `http_rtt`: a bare keep-alive HTTP round trip to the same server (`GET /healthz`).
 `scan_http` is the part of each sample spent in `POST /api/v1/scan` (the server's share).
+`camera_*`: the same server run with the station filming the receipt (ffmpeg's test picture,
+640×360 at 15 fps, H.264 on this machine's CPU), as a receipt station with a camera does; the
+clip is uploaded after the receipt. `p99_ratio_camera_vs_off` compares it with the run without.
 
 Prints one JSON line on stdout (progress on stderr). `--quick` takes well under a minute.
 """
@@ -54,6 +57,7 @@ BIN = Path(sys.executable).parent
 HS_LINES = (b"030,0,0,1245,000,0,0,0,000,0,0,0", b"000,0,0,0,0,2,4,0,00000000,1,000", b"1234,0")
 HS_OK = b"".join(b"\x02" + line + b"\x03\r\n" for line in HS_LINES)  # ~HS: ready, no errors
 _LPN = re.compile(rb"\^FDLPN(\d{10})\^FS")
+CAMERA = "lavfi:testsrc=size=640x360:rate=15"
 
 
 _T0 = time.monotonic()
@@ -239,7 +243,14 @@ class TimedClient(StationClient):
 class Rig:
     """A running Station on a pty scanner and the bench's printer."""
 
-    def __init__(self, workdir: Path, url: str, token: str, client: StationClient | None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        url: str,
+        token: str,
+        client: StationClient | None,
+        camera: str = "",
+    ) -> None:
         master, slave = os.openpty()
         tty.setraw(master)
         self.master, self.slave = master, slave
@@ -255,6 +266,7 @@ class Rig:
                 },
                 "printer": {"url": f"tcp://127.0.0.1:{self.printer.port}", "retry_seconds": 0.05},
                 "scanner": {"url": os.ttyname(slave), "frame_gap_ms": 300},
+                "camera": {"source": camera, "dir": str(workdir / "clips")},
             },
         )
         self.station = Station.from_settings(settings, client=client, view=QuietView())
@@ -329,6 +341,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 scans instead of 1000")
     parser.add_argument("--scans", type=int, help="how many scans to time")
+    parser.add_argument(
+        "--camera", default=CAMERA, help="camera source of the filmed run ('' to skip it)"
+    )
     args = parser.parse_args()
     count = args.scans or (100 if args.quick else 1000)
     warmup = 10 if args.quick else 30
@@ -347,7 +362,16 @@ def main() -> None:
                 rig.command("OP-0001")
                 rig.command("CMD:BLIND")
                 real = measure(rig, ean, warmup, count)
+                rig.command("CMD:CLOSE")  # its slip prints here, not in the next run
             scan_http = client.samples[-count:]
+            filmed: list[float] = []
+            if args.camera:
+                log(f"server, filmed by {args.camera}: {count} scans of a blind receipt")
+                with Rig(workdir, url, token, TimedClient(url, token), args.camera) as rig:
+                    rig.command("CMD:BLIND")
+                    filmed = measure(rig, ean, warmup, count)
+                    if rig.station.camera is None or not rig.station.camera.recording:
+                        raise RuntimeError("the camera was not recording the receipt")
             rtt = http_round_trips(url, count)
     p50, p99 = percentile(real, 50), percentile(real, 99)
     echo_p50, echo_p99 = percentile(echo, 50), percentile(echo, 99)
@@ -367,6 +391,10 @@ def main() -> None:
         "http_rtt_p99_ms": percentile(rtt, 99),
         "p50_ratio_vs_echo": round(p50 / echo_p50, 2) if echo_p50 else None,
         "p99_ratio_vs_echo": round(p99 / echo_p99, 2) if echo_p99 else None,
+        "camera_p50_ms": percentile(filmed, 50) if filmed else None,
+        "camera_p99_ms": percentile(filmed, 99) if filmed else None,
+        "p99_ratio_camera_vs_off": round(percentile(filmed, 99) / p99, 2) if filmed else None,
+        "camera": args.camera or None,
         "server": "gunicorn gthread 1x4, SQLite, loopback",
     }
     sys.stdout.write(json.dumps(result) + "\n")

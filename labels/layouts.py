@@ -91,3 +91,16 @@ def badge(*, name: str, badge_code: str, role: str | None = None) -> LabelSpec:
     """Operator badge: name and the `OP-…` code as Code 128."""
     fields = {"name": name, "badge": badge_code, "role": role}
     return make(LabelKind.BADGE, fields, Barcode("badge", Symbology.CODE128, badge_code))
+
+
+def station_login(*, station: str, login_code: str, role: str | None = None) -> LabelSpec:
+    """Handheld login card: the station's name and its secret login code as Code 128 (no text)."""
+    fields = {"station": station, "role": role, "headline": "Вход станции · Station login"}
+    return make(LabelKind.STATION_LOGIN, fields, Barcode("login", Symbology.CODE128, login_code))
+
+
+def printer_label(*, name: str, where: str | None = None) -> LabelSpec:
+    """Printer label: `PRN-<name>` as Code 128; a station that scans it prints there."""
+    data = name if name.startswith("PRN-") else f"PRN-{name}"
+    fields = {"headline": "Печатать здесь", "printer": data.removeprefix("PRN-"), "where": where}
+    return make(LabelKind.PRINTER, fields, Barcode("printer", Symbology.CODE128, data))

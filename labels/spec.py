@@ -17,6 +17,8 @@ class LabelKind(StrEnum):
     BIN = "bin"
     RESALE_STICKER = "resale_sticker"
     BADGE = "badge"
+    STATION_LOGIN = "station_login"
+    PRINTER = "printer"
 
 
 class Symbology(StrEnum):
@@ -34,6 +36,8 @@ DEFAULT_SIZES_MM: Mapping[LabelKind, tuple[float, float]] = {
     LabelKind.BIN: (100.0, 50.0),
     LabelKind.RESALE_STICKER: (58.0, 40.0),
     LabelKind.BADGE: (86.0, 54.0),
+    LabelKind.STATION_LOGIN: (86.0, 54.0),
+    LabelKind.PRINTER: (58.0, 40.0),
 }
 
 

@@ -144,10 +144,31 @@ def _badge(spec: LabelSpec) -> list[Element]:
     ]
 
 
+def _station_login(spec: LabelSpec) -> list[Element]:
+    # No human-readable line: the code is a secret, typing it is what the token is for.
+    return [
+        Text(4, 3, 78, 3.6, _get(spec, "headline"), Align.CENTER),
+        Text(4, 9, 78, 6, _get(spec, "station"), Align.CENTER),
+        Text(4, 17.5, 78, 3.6, _get(spec, "role"), Align.CENTER),
+        Bars(0, 24, spec.width_mm, 22, _barcode(spec, "login"), module=0.375),
+    ]
+
+
+def _printer(spec: LabelSpec) -> list[Element]:
+    return [
+        Text(2, 1.5, 54, 3.4, _get(spec, "headline"), Align.CENTER),
+        Text(2, 6.2, 54, 4.2, _get(spec, "printer"), Align.CENTER),
+        Bars(0, 12.5, spec.width_mm, 14, _barcode(spec, "printer"), module=0.375, hri_size=2.6),
+        Text(2, 33.5, 54, 2.6, _get(spec, "where"), Align.CENTER),
+    ]
+
+
 _BUILDERS: dict[LabelKind, Callable[[LabelSpec], list[Element]]] = {
     LabelKind.UNIT: _unit,
     LabelKind.RETURN_SLIP: _return_slip,
     LabelKind.BIN: _bin,
     LabelKind.RESALE_STICKER: _resale,
     LabelKind.BADGE: _badge,
+    LabelKind.STATION_LOGIN: _station_login,
+    LabelKind.PRINTER: _printer,
 }

@@ -54,8 +54,21 @@ def main() -> None:
 @printer_option
 @click.option("--role", type=click.Choice([r.value for r in Role]), help="Used while offline.")
 @click.option("--language", type=click.Choice(["ru", "en", "kk"]))
-@click.option("--journal", type=click.Path(dir_okay=False), help="SQLite journal path.")
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False),
+    help="SQLite journal path (default: var/station-<token digest>.sqlite, one per station).",
+)
 @click.option("--dpi", type=click.Choice(["203", "300", "600"]))
+@click.option(
+    "--camera", help="Record each opened parcel: /dev/videoN | rtsp://… | lavfi:testsrc (test)."
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where log lines go (default: next to the journal, .log).",
+)
+@click.option("--log-stderr", is_flag=True, help="Send log lines to stderr instead of a file.")
 @config_option
 def run(
     server: str | None,
@@ -66,6 +79,9 @@ def run(
     language: str | None,
     journal: str | None,
     dpi: str | None,
+    camera: str | None,
+    log_file: Path | None,
+    log_stderr: bool,
     config: Path | None,
 ) -> None:
     """Run the station until Ctrl+C or SIGTERM."""
@@ -80,13 +96,16 @@ def run(
         },
         scanner={"url": scanner},
         printer={"url": printer, "dpi": int(dpi) if dpi else None},
+        camera={"source": camera},
     )
     if not settings.station.token:
         raise click.UsageError("no station token: pass --token or set WMS_STATION__TOKEN")
     from stations.client import IncompatibleServer, Unauthorized
     from stations.loop import Station
 
-    _configure_logging(Path(settings.station.journal_path).with_suffix(".log"))
+    journal_file = settings.station.journal_file()
+    _preflight(settings, journal_file)
+    _configure_logging(None if log_stderr else log_file or journal_file.with_suffix(".log"))
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         station = Station.from_settings(settings)
@@ -245,9 +264,50 @@ def _classify(client: Any, code: str, symbology: str | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in verdict.items() if v not in (None, "", []))
 
 
-def _configure_logging(log_file: Path) -> None:
-    # The full-screen view owns the terminal, so logs go to a file next to the journal there.
-    if sys.stdout.isatty():
+class StartRefused(click.ClickException):
+    """The station cannot start; the message is in the station's language (no English prefix)."""
+
+    def show(self, file: Any = None) -> None:
+        """Print the message alone on stderr."""
+        click.echo(self.format_message(), err=True)
+
+
+def _preflight(settings: StationSettings, journal_file: Path) -> None:
+    """Refuse to start with a printer that is not there or a journal another station holds."""
+    from stations import messages
+    from stations.printers import printer_missing
+
+    language = settings.station.language
+    if (missing := printer_missing(settings.printer.url)) is not None:
+        key, path = missing
+        raise StartRefused(messages.say(key, language, path=path))
+    if not _lock_journal(journal_file):
+        raise StartRefused(messages.say("journal_in_use", language, path=journal_file))
+
+
+_held_locks: list[Any] = []  # open lock files live as long as the process
+
+
+def _lock_journal(journal_file: Path) -> bool:
+    """Hold an exclusive lock beside the journal; False when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the per-station default path still holds
+        return True
+    journal_file.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(journal_file.with_suffix(".lock"), "a")  # noqa: SIM115 (held until exit)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    _held_locks.append(handle)
+    return True
+
+
+def _configure_logging(log_file: Path | None) -> None:
+    # The screen is the operator's: log lines go to a file unless --log-stderr asks otherwise.
+    if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
     else:

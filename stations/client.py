@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,6 +32,10 @@ class RequestRejected(Exception):
         self.code = code
         self.message = message
         self.details = details
+
+
+class TooEarly(ServerUnreachable):
+    """425: the server needs something else first (a clip's opening scan); ask again later."""
 
 
 class Unauthorized(RequestRejected):
@@ -111,12 +116,16 @@ class StationClient:
         """Close the connection pool."""
         self._http.close()
 
-    def request(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
+    def request(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None, **send: Any
+    ) -> Any:
         """Send one request; JSON answer (None for 204). Raises the three errors above."""
         try:
-            response = self._http.request(method, path, json=body)
+            response = self._http.request(method, path, json=body, **send)
         except httpx.TransportError as exc:  # connect/read errors and timeouts
             raise ServerUnreachable(f"{method} {path}: {exc!r}") from exc
+        if response.status_code == 425:
+            raise TooEarly(f"{method} {path}: HTTP 425 {response.text[:300]}")
         if response.status_code >= 500 or response.status_code in _TRANSIENT_4XX:
             raise ServerUnreachable(f"{method} {path}: HTTP {response.status_code}")
         if response.status_code >= 400:
@@ -171,6 +180,28 @@ class StationClient:
             "POST",
             "/stations/exceptions",
             {"event_id": event_id, "code": code, "error": error, "detail": detail},
+        )
+
+    def upload_clip(
+        self, clip_id: str, path: Path, meta: Mapping[str, str], *, timeout: float
+    ) -> dict[str, Any]:
+        """`PUT /clips/{clip_id}`: the MP4 streamed from disk (idempotent by clip id)."""
+        size = path.stat().st_size
+
+        def chunks() -> Iterator[bytes]:
+            with path.open("rb") as fp:
+                while chunk := fp.read(1024 * 1024):
+                    yield chunk
+
+        return dict(
+            self.request(
+                "PUT",
+                f"/clips/{clip_id}",
+                params=dict(meta),
+                content=chunks(),
+                headers={"Content-Type": "video/mp4", "Content-Length": str(size)},
+                timeout=httpx.Timeout(timeout, connect=3.0),
+            )
         )
 
     def classify(self, code: str, symbology: str | None) -> dict[str, Any]:

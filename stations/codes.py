@@ -8,7 +8,7 @@ GS = "\x1d"
 LPN_PREFIX = "LPN"
 LPN_DIGITS = 10
 # Codes that name one thing: scanning them twice within a second is a double read, not two units.
-UNIQUE_PREFIXES = ("LPN", "OP-", "BIN-", "CMD:")
+UNIQUE_PREFIXES = ("LPN", "OP-", "BIN-", "PRN-", "CMD:")
 # AIM symbology identifier (ISO/IEC 15424): "]" + code letter + one modifier character.
 _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _GTIN_LENGTHS = (8, 12, 13, 14)

@@ -62,7 +62,7 @@ class Feedback:
             queued=queued,
             operator=operator_name(context.get("operator")),
             step=str(step) if step else None,
-            work=work_item(context),
+            work=work_item(context, self.language),
             warnings=tuple(self.localised(w) for w in context.get("warnings") or ())
             + tuple(problems),
         )
@@ -122,14 +122,14 @@ def operator_name(operator: Any) -> str | None:
     return None
 
 
-def work_item(context: Mapping[str, Any]) -> str | None:
-    """A short label for what is being worked on (return order or unit)."""
+def work_item(context: Mapping[str, Any], language: str = "ru") -> str | None:
+    """A short label for what is being worked on (return order or unit), in the operator's words."""
     for key in ("return_order", "unit"):
         item = context.get(key)
         if isinstance(item, Mapping):
             for field in ("code", "order_code", "lpn", "id"):
                 if item.get(field):
-                    return f"{key.replace('_', ' ')}: {item[field]}"
+                    return f"{messages.say('work_' + key, language)}: {item[field]}"
     return None
 
 

@@ -7,10 +7,11 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from labels.layouts import unit_label
 from labels.spec import LabelSpec
+from stations.camera import Camera, ClipUploader, closes_receipt, make_camera, opens_receipt
 from stations.client import (
     RequestRejected,
     ScanResponse,
@@ -29,6 +30,7 @@ from stations.ui import Screen, View, make_view
 log = logging.getLogger(__name__)
 
 REPLAY_BACKOFF = (0.5, 10.0)
+CLIP_BACKOFF_MAX = 30.0
 # The server's heartbeat enum is coarser than our printer states.
 HEARTBEAT_PRINTER = {PrinterState.RIBBON_OUT: "paper_out", PrinterState.NOT_READY: "offline"}
 
@@ -46,6 +48,7 @@ class Station:
         journal: Journal,
         view: View,
         clock: Callable[[], float] = time.monotonic,
+        camera: Camera | None = None,
     ) -> None:
         self.settings = settings
         self.scanner = scanner
@@ -75,6 +78,11 @@ class Station:
         self._token_refused = False
         # Newest journal entry the replayer may send; later ones are still being handled.
         self._released = journal.last_seq()
+        self.camera = camera
+        self.uploader = ClipUploader(journal.clips, client, settings.camera)
+        self._clip_wake = threading.Event()
+        if camera is not None:
+            camera.on_clip = self._clip_wake.set
 
     @classmethod
     def from_settings(
@@ -86,17 +94,20 @@ class Station:
         client: StationClient | None = None,
         journal: Journal | None = None,
         view: View | None = None,
+        camera: Camera | None = None,
     ) -> Station:
         """Build a station from settings; anything passed in replaces what settings describe."""
         s = settings.station
+        journal = journal or Journal(s.journal_file())
         return cls(
             settings,
             scanner=scanner or open_scanner(settings.scanner.url, settings.scanner),
             printer=printer or open_printer(settings.printer.url, settings.printer),
             client=client
             or StationClient(s.server_url, s.token, timeout=s.request_timeout_seconds),
-            journal=journal or Journal(s.journal_path),
+            journal=journal,
             view=view or make_view(),
+            camera=camera if camera is not None else make_camera(settings, journal),
         )
 
     @property
@@ -137,16 +148,20 @@ class Station:
         """Start the print queue, scanner reader, replayer and heartbeat threads."""
         self.journal.prune()
         self.prints.start()
+        if self.camera is not None:
+            self.camera.on_failure = self._camera_failed
+            self.camera.start()
         for name, target in (
             ("scanner", self._read_scanner),
             ("replayer", self._replay_loop),
             ("heartbeat", self._heartbeat_loop),
+            ("clips", self._clip_loop),
         ):
             thread = threading.Thread(target=target, name=f"station-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
         self.feedback.update(
-            show=True, prompt=self.feedback.say("ready"), queued=self.journal.backlog()
+            show=True, prompt=self.feedback.say("start"), queued=self.journal.backlog()
         )
 
     def run(self) -> None:
@@ -166,8 +181,11 @@ class Station:
         """Stop every thread and release the devices."""
         self._stop.set()
         self._wake.set()
+        self._clip_wake.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        if self.camera is not None:
+            self.camera.stop()  # the running clip is finished and sent after the restart
         self.prints.stop()
         self.scanner.close()
 
@@ -175,6 +193,10 @@ class Station:
 
     def handle_scan(self, scan: Scan) -> None:
         """Journal the scan, then send it live or handle it offline."""
+        if scan.problem is not None:  # refused by the reader: never journalled, but told
+            limit = self.settings.scanner.max_frame_length
+            self._tell("error", self.feedback.say("scan_too_long", limit=limit), "error")
+            return
         if self._dedupe.is_duplicate(scan.code, self._clock()):
             log.info("double read of %r ignored", scan.code)
             return
@@ -184,6 +206,7 @@ class Station:
             # Offline, the lock is skipped: a replay probe may hold it for a whole timeout.
             if self._online and self._try_live(entry):
                 return
+            self._camera_scan(entry)  # offline the station decides alone
             self._handle_offline(entry)
         finally:
             # Only now may the replayer send it: an offline LPN is in the journal by then.
@@ -215,6 +238,10 @@ class Station:
             return True
         self.journal.mark_sent(entry.event_id, response.to_json())
         self.feedback.present(response, self.journal.backlog())
+        # Online, an opening scan the server refused opens nothing (and must not cut the clip of
+        # a receipt still open here).
+        if response.result != "error" or not self._opens(entry):
+            self._camera_scan(entry)
         return True
 
     def _handle_offline(self, entry: JournalEntry) -> None:
@@ -344,11 +371,49 @@ class Station:
                 progressed = False
             if progressed:
                 delay = REPLAY_BACKOFF[0]
+                self._clip_wake.set()  # a clip may have waited for this scan to reach the server
                 continue
             # Idle or offline: wait for a new scan, the heartbeat, or the backoff.
             self._wake.wait(delay if self.journal.backlog() else 5.0)
             self._wake.clear()
             delay = min(delay * 2, REPLAY_BACKOFF[1])
+
+    # -- video of opened parcels -------------------------------------------------------------
+
+    def _opens(self, entry: JournalEntry) -> bool:
+        return self.role in (Role.RECEIPT, Role.UNIVERSAL) and opens_receipt(
+            entry.code, entry.symbology
+        )
+
+    def _camera_scan(self, entry: JournalEntry) -> None:
+        """Start or stop the recording for this scan (queued to the camera thread, no waiting)."""
+        if self.camera is None:
+            return
+        if self._opens(entry):
+            self.camera.opened(entry.event_id, entry.code, datetime.now(UTC))
+        elif closes_receipt(entry.code):
+            self.camera.closed(datetime.now(UTC))
+
+    def _camera_failed(self, error: str) -> None:
+        """Said once per failure: scanning goes on without video."""
+        text = self.feedback.say("camera_failed", error=error[:120])
+        self.feedback.update(warnings=(text,))
+        self.view.show(self.feedback.screen, "attention")
+
+    def _clip_loop(self) -> None:
+        delay = REPLAY_BACKOFF[0]
+        while not self._stop.is_set():
+            try:
+                progressed = self._online and self.uploader.send_once()
+            except Exception:  # keep the clip; try again later
+                log.exception("clip upload failed")
+                progressed = False
+            if progressed:
+                delay = REPLAY_BACKOFF[0]
+                continue
+            self._clip_wake.wait(delay if self.journal.clips.backlog() else 5.0)
+            self._clip_wake.clear()
+            delay = min(delay * 2, CLIP_BACKOFF_MAX)
 
     # -- heartbeat, LPN blocks, devices ------------------------------------------------------
 
@@ -420,6 +485,7 @@ class Station:
             log.warning("server %s", "reachable: online" if online else "unreachable: offline mode")
             self._online = online
             self._wake.set()
+            self._clip_wake.set()
             self.feedback.update(show=True, online=online, queued=self.journal.backlog())
 
     def _tell(self, result: str, prompt: str, sound: str, **changes: object) -> None:

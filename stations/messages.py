@@ -91,10 +91,69 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "Station error: {error}. Scan again",
         "kk": "Станция қатесі: {error}. Қайта сканерлеңіз",
     },
+    "camera_failed": {
+        "ru": "Камера не записывает ({error}). Продолжайте сканировать и сообщите супервайзеру",
+        "en": "The camera is not recording ({error}). Keep scanning and call a supervisor",
+        "kk": "Камера жазбайды ({error}). Сканерлеуді жалғастырып, супервайзерге хабарлаңыз",
+    },
     "ready": {
         "ru": "Сканируйте",
         "en": "Scan",
         "kk": "Сканерлеңіз",
+    },
+    # The full-screen view's own words (header, banner, footer).
+    "role_receipt": {"ru": "ПРИЁМКА", "en": "RECEIPT", "kk": "ҚАБЫЛДАУ"},
+    "role_inspection": {"ru": "ОСМОТР", "en": "INSPECTION", "kk": "ТЕКСЕРУ"},
+    "role_repair": {"ru": "РЕМОНТ", "en": "REPAIR", "kk": "ЖӨНДЕУ"},
+    "role_repack": {"ru": "ПЕРЕУПАКОВКА", "en": "REPACK", "kk": "ҚАЙТА ҚАПТАУ"},
+    "role_putaway": {"ru": "РАЗМЕЩЕНИЕ", "en": "PUTAWAY", "kk": "ОРНАЛАСТЫРУ"},
+    "role_universal": {"ru": "УНИВЕРСАЛЬНАЯ", "en": "UNIVERSAL", "kk": "ӘМБЕБАП"},
+    "work_return_order": {"ru": "Возврат", "en": "Return", "kk": "Қайтару"},
+    "work_unit": {"ru": "Единица", "en": "Unit", "kk": "Бірлік"},
+    "banner_offline": {"ru": "НЕТ СВЯЗИ", "en": "OFFLINE", "kk": "БАЙЛАНЫС ЖОҚ"},
+    "banner_sync": {"ru": "ОТПРАВКА", "en": "SENDING", "kk": "ЖІБЕРУ"},
+    "banner_online": {"ru": "НА СВЯЗИ", "en": "ONLINE", "kk": "БАЙЛАНЫС БАР"},
+    "footer_scanner": {"ru": "Сканер", "en": "Scanner", "kk": "Сканер"},
+    "footer_printer": {"ru": "Принтер", "en": "Printer", "kk": "Принтер"},
+    "footer_waiting": {"ru": "ждёт: {n}", "en": "waiting: {n}", "kk": "күтуде: {n}"},
+    "footer_lpns_left": {"ru": "Резерв LPN: {n}", "en": "LPNs left: {n}", "kk": "LPN резерві: {n}"},
+    "footer_last_scan": {"ru": "Последний скан", "en": "Last scan", "kk": "Соңғы скан"},
+    "scanner_ok": {"ru": "подключён", "en": "connected", "kk": "қосулы"},
+    "scanner_connecting": {"ru": "подключение…", "en": "connecting…", "kk": "қосылуда…"},
+    "scanner_disconnected": {"ru": "отключён", "en": "disconnected", "kk": "ажыратылған"},
+    "scanner_closed": {"ru": "ввод закрыт", "en": "input closed", "kk": "енгізу жабық"},
+    "printer_ok": {"ru": "готов", "en": "ready", "kk": "дайын"},
+    "start": {
+        "ru": "Отсканируйте свой бейдж, чтобы начать",
+        "en": "Scan your badge to start",
+        "kk": "Бастау үшін бейджіңізді сканерлеңіз",
+    },
+    "scan_too_long": {
+        "ru": "Скан слишком длинный (больше {limit} символов) и не принят. "
+        "Сканируйте ещё раз по одному коду",
+        "en": "Scan too long (over {limit} characters), not accepted. Scan one code again",
+        "kk": "Скан тым ұзын ({limit} таңбадан артық), қабылданбады. Бір кодты қайта сканерлеңіз",
+    },
+    # Start-up failures: the station refuses to start rather than lose labels silently.
+    "printer_dir_missing": {
+        "ru": "Папка принтера {path} не существует. Создайте её или исправьте --printer",
+        "en": "Printer folder {path} does not exist. Create it or fix --printer",
+        "kk": "{path} принтер қалтасы жоқ. Оны жасаңыз немесе --printer түзетіңіз",
+    },
+    "printer_dir_unwritable": {
+        "ru": "В папку принтера {path} нельзя писать. Проверьте права доступа",
+        "en": "Printer folder {path} is not writable. Check its permissions",
+        "kk": "{path} принтер қалтасына жазу мүмкін емес. Қол жеткізу құқықтарын тексеріңіз",
+    },
+    "printer_device_missing": {
+        "ru": "Устройство принтера {path} не найдено. Проверьте кабель и --printer",
+        "en": "Printer device {path} not found. Check the cable and --printer",
+        "kk": "{path} принтер құрылғысы табылмады. Кабельді және --printer тексеріңіз",
+    },
+    "journal_in_use": {
+        "ru": "Журнал {path} уже занят другой станцией. Укажите свой --journal",
+        "en": "Journal {path} is already used by another station. Give this one its own --journal",
+        "kk": "{path} журналын басқа станция пайдаланып жатыр. Өз --journal жолын көрсетіңіз",
     },
 }
 

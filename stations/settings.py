@@ -1,10 +1,12 @@
-"""Station settings: `[station]`, `[scanner]`, `[printer]` from the shared TOML, env, then flags."""
+"""Station settings: `[station]` `[scanner]` `[printer]` `[camera]` from TOML, env, then flags."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -12,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 import siteconfig
 
 ENV_PREFIX = siteconfig.ENV_PREFIX
-SECTIONS = ("station", "scanner", "printer")
+SECTIONS = ("station", "scanner", "printer", "camera")
 Language = Literal["ru", "en", "kk"]
 PRINTER_DPIS = (203, 300, 600)
 
@@ -47,10 +49,18 @@ class StationSection(_Section):
     token: str = ""
     role: Role = Role.RECEIPT
     language: Language = "ru"
-    journal_path: str = "var/station-journal.sqlite"
+    # Empty: one journal per station (its token) under var/, so two stations never share one.
+    journal_path: str = ""
     lpn_low_water: int = Field(default=50, ge=0)
     request_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
     heartbeat_seconds: float = Field(default=5.0, gt=0, le=600)
+
+    def journal_file(self) -> Path:
+        """The journal to use: the configured path, else `var/station-<token digest>.sqlite`."""
+        if self.journal_path:
+            return Path(self.journal_path)
+        digest = hashlib.sha256(self.token.encode()).hexdigest()[:12]
+        return Path("var") / f"station-{digest}.sqlite"
 
 
 class ScannerSection(_Section):
@@ -68,10 +78,28 @@ class PrinterSection(_Section):
     retry_seconds: float = Field(default=3.0, gt=0, le=300)
 
 
+class CameraSection(_Section):
+    """Video of every opened parcel: from the order code to `CMD:CLOSE` (receipt stations)."""
+
+    # "" = no camera; "/dev/video0" (V4L2); "rtsp://user:pass@10.0.0.30/stream1" (IP camera);
+    # "lavfi:testsrc=size=640x360:rate=15" (ffmpeg's test picture, for trying it out).
+    source: str = ""
+    ffmpeg: str = "ffmpeg"
+    # Clips wait here until the server has them (then the file is deleted).
+    dir: str = "var/station-clips"
+    font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    # H.264 quality (lower = better, bigger) and a safety cap on one clip's length.
+    crf: int = Field(default=28, ge=0, le=51)
+    max_minutes: float = Field(default=30, gt=0, le=240)
+    # How long one upload may take before it is retried.
+    upload_timeout_seconds: float = Field(default=300, gt=0, le=3600)
+
+
 class StationSettings(_Section):
     station: StationSection = StationSection()
     scanner: ScannerSection = ScannerSection()
     printer: PrinterSection = PrinterSection()
+    camera: CameraSection = CameraSection()
 
 
 def load_station_settings(

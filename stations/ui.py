@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stations.bigtext import big_lines
+from stations.messages import MESSAGES, say
 
 # Colours by result; "offline" is the station's own yellow-ish state while it queues.
 COLOURS = {
@@ -68,6 +69,7 @@ class LogView:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream if stream is not None else sys.stdout
         self._status: tuple[object, ...] | None = None
+        self._prompt = ""
         self._lock = threading.Lock()
 
     def show(self, screen: Screen, sound: str | None) -> None:
@@ -75,8 +77,10 @@ class LogView:
         # The queue length itself is in the answers; its draining to zero is worth a line.
         status = (screen.online, screen.queued == 0, screen.scanner, screen.printer, screen.notice)
         lines = []
-        if sound is not None:
+        # A new prompt without a sound (the first one at start) is still what the operator reads.
+        if sound is not None or (screen.prompt and screen.prompt != self._prompt):
             lines.append(f"{screen.result:<15} {screen.prompt}")
+            self._prompt = screen.prompt
         if status != self._status:
             state = "online" if screen.online else "OFFLINE"
             lines.append(
@@ -151,8 +155,9 @@ def _header(screen: Screen) -> Table:
     table.add_column(ratio=2)
     table.add_column(ratio=1, justify="right")
     operator = screen.operator or "—"
+    role = _word(f"role_{screen.role}", screen.language, screen.role.upper())
     table.add_row(
-        Text(f"{screen.role.upper()}  {operator}", style="bold"),
+        Text(f"{role}  {operator}", style="bold"),
         Text(f"{screen.work or ''}  {screen.step or ''}".strip()),
         Text(f"{screen.at:%H:%M:%S}"),
     )
@@ -160,29 +165,44 @@ def _header(screen: Screen) -> Table:
 
 
 def _offline_banner(screen: Screen) -> Text:
+    lang = screen.language
     if screen.online:
-        text = f" SYNC — {screen.queued} " if screen.queued else " ONLINE "
+        sync, online = say("banner_sync", lang), say("banner_online", lang)
+        text = f" {sync} — {screen.queued} " if screen.queued else f" {online} "
         return Text(text, style="bold black on yellow", justify="center")
-    return Text(f" OFFLINE — {screen.queued} ", style="bold white on red", justify="center")
+    offline = say("banner_offline", lang)
+    return Text(f" {offline} — {screen.queued} ", style="bold white on red", justify="center")
+
+
+def _word(key: str, language: str, fallback: str) -> str:
+    """The operator's word for a state or role; the raw value only if we have none."""
+    return say(key, language) if key in MESSAGES else fallback
 
 
 def _footer(screen: Screen) -> Table:
     table = Table.grid(expand=True, padding=(0, 2))
     table.add_column()
     table.add_column(justify="right")
-    scanner = Text(f"scanner: {screen.scanner}", style=_device_style(screen.scanner == "ok"))
-    printer_text = f"printer: {screen.printer} {screen.printer_detail}".rstrip()
+    lang = screen.language
+    scanner_state = _word(f"scanner_{screen.scanner}", lang, screen.scanner)
+    scanner_text = f"{say('footer_scanner', lang)}: {scanner_state}"
+    scanner = Text(scanner_text, style=_device_style(screen.scanner == "ok"))
+    # The ~HS detail is English: the operator gets the state in words (the log keeps the detail).
+    printer_state = _word(f"printer_{screen.printer}", lang, screen.printer)
+    printer_text = f"{say('footer_printer', lang)}: {printer_state}"
     if screen.labels_waiting:
-        printer_text += f" ({screen.labels_waiting} waiting)"
+        printer_text += f" ({say('footer_waiting', lang, n=screen.labels_waiting)})"
     printer = Text(printer_text, style=_device_style(screen.printer == "ok"))
-    lpns = f"LPN left: {screen.lpns_left}" if screen.lpns_left is not None else ""
+    left = screen.lpns_left
+    lpns = say("footer_lpns_left", lang, n=left) if left is not None else ""
     table.add_row(Text.assemble(scanner, "   ", printer), Text(lpns))
     for line in (*screen.warnings, screen.notice or ""):
         if line:
             table.add_row(Text(line, style="bold yellow"), Text(""))
     if screen.last_code:
         shown = screen.last_code.replace("\x1d", "<GS>")
-        table.add_row(Text(f"last scan: {shown}", style="dim"), Text(""))
+        last = say("footer_last_scan", lang)
+        table.add_row(Text(f"{last}: {shown}", style="dim"), Text(""))
     return table
 
 

@@ -102,6 +102,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings().with_overrides(
         database={"url": db_url, "pool_size": 5},
         storage={"photo_dir": str(tmp_path / "photos"), "max_upload_mb": 1},
+        clips={"dir": str(tmp_path / "clips")},
         server={"secret_key": "test-secret-key-" + uuid.uuid4().hex},
         # A cheap argon2 profile keeps tests fast; production uses the RFC 9106 default.
         security={"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1},

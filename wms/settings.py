@@ -13,7 +13,7 @@ import siteconfig
 ENV_PREFIX = siteconfig.ENV_PREFIX
 # Sections read by the station program (`wms-station`), not by the server. The server lets them
 # pass so one file can configure a small site; the station validates them itself.
-STATION_SECTIONS = frozenset({"station", "scanner", "printer"})
+STATION_SECTIONS = frozenset({"station", "scanner", "printer", "camera"})
 LANGUAGES = ("ru", "en", "kk")
 
 
@@ -131,6 +131,19 @@ class JobsSettings(_Section):
     kaspi_feed_stale_hours: float = Field(default=2, gt=0)
 
 
+class PrintingSettings(_Section):
+    """Server printing (issue 15): the worker feeds every printer's queue on its own lane."""
+
+    # Seconds between the worker's looks for printers with waiting jobs.
+    poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # A printer's lease: one worker feeds it; another takes over when the holder dies.
+    lease_seconds: float = Field(default=20, gt=0)
+    # How long to wait for `~HS` and `~HQOD` answers and for a connection.
+    status_timeout_seconds: float = Field(default=2, gt=0, le=60)
+    # Seconds between status checks while a printer cannot print (paper out, head open …).
+    retry_seconds: float = Field(default=3, gt=0, le=600)
+
+
 class RetentionSettings(_Section):
     """How long the retention job keeps what only matters for a while."""
 
@@ -141,6 +154,19 @@ class RetentionSettings(_Section):
     # Delivered outbox rows and job run records older than this are deleted.
     delivered_outbox_days: int = Field(default=30, ge=1)
     job_run_days: int = Field(default=30, ge=1)
+    # Printed (and cancelled) print jobs older than this are deleted.
+    printed_job_days: int = Field(default=14, ge=1)
+
+
+class ClipsSettings(_Section):
+    """Video clips of opened parcels (issue 10): where they live, how big, how long they stay."""
+
+    dir: str = "var/clips"
+    # A station's upload above this is refused (413); 20 minutes of 720p H.264 is ~150 MB.
+    max_upload_mb: float = Field(default=500.0, gt=0, le=10_000)
+    # Clips older than this are deleted by `wms clips purge` and the clips_purge job, unless held
+    # as evidence of a claim.
+    retention_days: int = Field(default=180, ge=1)
 
 
 class MetricsSettings(_Section):
@@ -164,6 +190,8 @@ class Settings(_Section):
     marketplaces: MarketplacesSettings = MarketplacesSettings()
     jobs: JobsSettings = JobsSettings()
     retention: RetentionSettings = RetentionSettings()
+    clips: ClipsSettings = ClipsSettings()
+    printing: PrintingSettings = PrintingSettings()
     metrics: MetricsSettings = MetricsSettings()
 
     def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:

@@ -1,7 +1,7 @@
 """user sessions: server-side dashboard sessions (the cookie holds a random id only)
 
 Revision ID: 011a
-Revises: 012b
+Revises: 013a
 Create Date: 2026-12-03 18:40:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "011a"
-down_revision = "012b"
+down_revision = "013a"
 branch_labels = None
 depends_on = None
 

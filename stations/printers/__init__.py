@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from stations.printers.base import Printer, PrinterError, PrinterState, PrinterStatus
@@ -16,7 +18,25 @@ __all__ = [
     "PrinterState",
     "PrinterStatus",
     "open_printer",
+    "printer_missing",
 ]
+
+
+def printer_missing(url: str) -> tuple[str, str] | None:
+    """(message key, path) when a printer folder or device named by `url` is not there."""
+    parts = urlsplit(url)
+    if parts.scheme == "dir":
+        folder = Path(parts.netloc + parts.path)
+        if not folder.is_dir():
+            return "printer_dir_missing", str(folder)
+        if not os.access(folder, os.W_OK):
+            return "printer_dir_unwritable", str(folder)
+    elif parts.scheme == "serial":
+        device = parts.path or parts.netloc
+        # Only device files are checked; pyserial URLs (loop://, socket://…) have no path to see.
+        if device.startswith("/") and not Path(device).exists():
+            return "printer_device_missing", device
+    return None
 
 
 def open_printer(url: str, settings: PrinterSection | None = None) -> Printer:

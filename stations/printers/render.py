@@ -14,10 +14,10 @@ def render_label(spec: LabelSpec, printer: Printer) -> bytes:
     """The bytes `printer.print` takes for this label."""
     try:
         if printer.language == "zpl":
-            from labels.zpl import render_zpl
+            from labels.zebra import zpl_payload
 
-            # ^CI28 in the label: the whole job is UTF-8.
-            return render_zpl(spec, printer.dpi).encode("utf-8")
+            # The same bytes the server's print service sends for this label.
+            return zpl_payload(spec, printer.dpi)
         from labels.pdf import render_pdf
 
         return render_pdf(spec)

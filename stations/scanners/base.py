@@ -38,6 +38,8 @@ class Scan:
     symbology: str | None
     raw: bytes
     scanned_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Set when the frame was refused but the operator must be told (too long): never sent.
+    problem: str | None = None
 
 
 class Scanner(Protocol):
@@ -68,6 +70,7 @@ class Frame:
 
     raw: bytes
     problem: str | None = None
+    too_long: bool = False
 
 
 class FrameAssembler:
@@ -123,7 +126,7 @@ class FrameAssembler:
         raw = bytes(self._buf[: self.max_length])
         self._buf.clear()
         self._discarding = True
-        return Frame(raw, f"frame longer than {self.max_length} bytes")
+        return Frame(raw, f"frame longer than {self.max_length} bytes", too_long=True)
 
     def _finish(self) -> Frame | None:
         if self._discarding:
@@ -152,11 +155,14 @@ def decode_frame(raw: bytes, scanned_at: datetime | None = None) -> Scan | None:
 
 
 def frames_to_scans(frames: list[Frame], source: str) -> list[Scan]:
-    """Log refused frames and decode the good ones."""
+    """Log refused frames and decode the good ones; a too-long one comes as a refused Scan."""
     scans = []
     for frame in frames:
         if frame.problem is not None:
             log.warning("%s: refused %s: %r", source, frame.problem, frame.raw[:64])
+            if frame.too_long:  # the operator must hear it: the scan did not count
+                head = frame.raw[:32].decode("utf-8", "replace")
+                scans.append(Scan(head, None, frame.raw, problem=frame.problem))
         elif (scan := decode_frame(frame.raw)) is not None:
             scans.append(scan)
     return scans

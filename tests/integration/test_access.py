@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     "ops.metrics_view": "Prometheus; bearer token or direct loopback only (checked inside)",
     "ui.login": "the login form itself",
     "station_page.login": "the browser station's token form itself",
+    "station_page.service_worker": "the handheld page's service worker script (static JS)",
     "api.openapi_json": "the API description, no data",
 }
 PUBLIC_PREFIXES = ("feeds.",)  # Kaspi feed: authenticated by the secret token in its URL

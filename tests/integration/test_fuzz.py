@@ -36,6 +36,14 @@ CALLERS = ["station", "integration", "anonymous"]
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 
 
+@schemathesis.serializer("video/mp4")
+def _video(ctx: Any, value: Any) -> bytes:
+    """A clip body: whatever the fuzzer generated, sent as the raw bytes of a "video"."""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8", "surrogatepass")
+
+
 def _headers(caller: str, demo: dict[str, Any]) -> dict[str, str]:
     if caller == "station":
         token = next(s["token"] for s in demo["stations"] if s["role"] == "universal")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 STX, ETX = b"\x02", b"\x03"
@@ -19,6 +20,21 @@ class ZebraState:
     ribbon_out: bool = False
     silent: bool = False
     labels_remaining: int = 0
+    #: Answer `~HQOD` (newer firmware); otherwise the query is swallowed, like an unknown command.
+    answers_odometer: bool = False
+    #: Label length fed per printed format, for the odometer (inches, like the print meters).
+    label_inches: float = 40 / 25.4
+
+
+def odometer_answer(inches: int) -> bytes:
+    """A `~HQOD` answer: the print meters, non-resettable total first."""
+    body = (
+        "PRINT METERS\r\n"
+        f'   TOTAL NONRESETTABLE:   {inches} "\r\n'
+        f'   USER RESETTABLE CNTR1: {inches} "\r\n'
+        f'   USER RESETTABLE CNTR2: {inches} "\r\n'
+    )
+    return STX + b"\r\n" + body.encode() + ETX + b"\r\n"
 
 
 def host_status_answer(state: ZebraState) -> bytes:
@@ -38,6 +54,10 @@ class FakeZebra:
     state: ZebraState = field(default_factory=ZebraState)
     jobs: list[bytes] = field(default_factory=list)
     status_queries: int = 0
+    #: After recording job number `hold_job` (1-based), keep its connection open this long.
+    hold_job: int | None = None
+    hold_seconds: float = 0.0
+    printed_inches: float = 0.0
 
     def __post_init__(self) -> None:
         self._server = socket.create_server(("127.0.0.1", 0))
@@ -76,16 +96,25 @@ class FakeZebra:
         with conn:
             while chunk := conn.recv(4096):
                 data += chunk
+                while b"~HQOD" in data:
+                    before, _, data = data.partition(b"~HQOD")
+                    self._record(before)
+                    if self.state.answers_odometer and not self.state.silent:
+                        conn.sendall(odometer_answer(int(self.printed_inches)))
                 while b"~HS" in data:
                     before, _, data = data.partition(b"~HS")
                     self._record(before)
                     self.status_queries += 1
                     if not self.state.silent:
                         conn.sendall(host_status_answer(self.state))
-        self._record(data)
+            if self._record(data) and len(self.jobs) == self.hold_job:
+                time.sleep(self.hold_seconds)  # the job printed; the sender hears nothing yet
 
-    def _record(self, data: bytes) -> None:
-        if data:
-            with self._received:
-                self.jobs.append(data)
-                self._received.notify_all()
+    def _record(self, data: bytes) -> bool:
+        if not data:
+            return False
+        with self._received:
+            self.jobs.append(data)
+            self.printed_inches += data.count(b"^XZ") * self.state.label_inches
+            self._received.notify_all()
+        return True

@@ -78,7 +78,7 @@ def test_pty_frames_aim_gs_noise_and_partials(pty_pair: Pty) -> None:
     assert scans[1].raw == b"]d2" + MARKING
 
 
-def test_oversize_frame_on_a_pty_is_refused(pty_pair: Pty) -> None:
+def test_oversize_frame_on_a_pty_is_refused_and_reported(pty_pair: Pty) -> None:
     scanner = SerialScanner(f"serial://{pty_pair.path}?baudrate=19200", max_frame_length=32)
     try:
         wait_state(scanner, ScannerState.OK)
@@ -86,7 +86,11 @@ def test_oversize_frame_on_a_pty_is_refused(pty_pair: Pty) -> None:
         scans = read_scans(scanner, 2, within=1.0)
     finally:
         scanner.close()
-    assert [s.code for s in scans] == ["LPN0000000001"]
+    # The refused frame comes as a marked scan so the station can tell the operator.
+    assert [(s.code, s.problem) for s in scans] == [
+        ("A" * 32, "frame longer than 32 bytes"),
+        ("LPN0000000001", None),
+    ]
 
 
 def test_loop_url_through_serial_for_url() -> None:

@@ -53,7 +53,7 @@ def test_screen_shows_operator_work_offline_banner_and_devices() -> None:
                 result="offline",
                 prompt="Нет связи с сервером. Скан сохранён, в очереди: 3",
                 operator="Айгерим OP-0001",
-                work="return order: KSP-1",
+                work="Возврат: KSP-1",
                 online=False,
                 queued=3,
                 printer="paper_out",
@@ -65,13 +65,23 @@ def test_screen_shows_operator_work_offline_banner_and_devices() -> None:
             (100, 30),
         )
     )
-    assert "RECEIPT  Айгерим OP-0001" in shown
-    assert "return order: KSP-1" in shown
-    assert "OFFLINE — 3" in shown
-    assert "printer: paper_out paper out (1 waiting)" in shown
-    assert "LPN left: 197" in shown
-    assert "<GS>91EE06" in shown
+    assert "ПРИЁМКА  Айгерим OP-0001" in shown
+    assert "Возврат: KSP-1" in shown
+    assert "НЕТ СВЯЗИ — 3" in shown
+    assert "Сканер: подключён" in shown
+    assert "Принтер: нет бумаги (ждёт: 1)" in shown
+    assert "Резерв LPN: 197" in shown
+    assert "Последний скан: 0104690257528523<GS>91EE06" in shown
     assert "Нет связи" in shown  # too long for huge letters at 100 columns: plain text
+
+
+def test_the_screen_speaks_the_stations_language_not_internal_words() -> None:
+    kazakh = screen(language="kk", role="putaway", online=True, queued=2, lpns_left=5)
+    shown = text_of(render(kazakh, (100, 30)))
+    for word in ("ОРНАЛАСТЫРУ", "ЖІБЕРУ — 2", "Сканер: қосулы", "Принтер: дайын", "LPN резерві: 5"):
+        assert word in shown, word
+    for internal in ("putaway", "PUTAWAY", "SYNC", "scanner:", "printer:", "LPN left"):
+        assert internal not in shown, internal
 
 
 def test_short_prompts_on_a_wide_screen_are_drawn_huge() -> None:

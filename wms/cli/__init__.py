@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "product": ("wms.cli.catalog", "product_group", "Add products with barcodes."),
     "bin": ("wms.cli.catalog", "bin_group", "Create bins in zones."),
     "decisions": ("wms.cli.catalog", "decisions_group", "Apply default decisions after their SLA."),
+    "printer": ("wms.cli.printers", "printer_group", "Label printers the server prints on."),
     "labels": ("wms.cli.labels", "labels_group", "Render labels and the command sheet."),
     "sandbox": ("wms.cli.sandbox", "sandbox_cmd", "Run a marketplace sandbox."),
     "sync": ("wms.cli.sync", "sync_group", "Stock sync worker, reconciliation, status."),
@@ -29,6 +30,12 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "account": ("wms.cli.accounts", "account_group", "Marketplace accounts, feed URL, webhooks."),
     "offers": ("wms.cli.offers", "offers_group", "Import and list marketplace offers."),
     "returns": ("wms.cli.returns", "returns_group", "Import returns announced by marketplaces."),
+    "clips": ("wms.cli.clips", "clips_group", "Video clips of opened parcels: list, purge."),
+    "billing": (
+        "wms.cli.billing",
+        "billing_group",
+        "3PL billing: rate cards, invoice runs, invoices.",
+    ),
 }
 
 

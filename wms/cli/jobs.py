@@ -14,9 +14,10 @@ from wms.cli.sync import opened
 @click.command("worker")
 @click.option("--name", help="Heartbeat name (default <host>:<pid>).")
 @click.option("--no-sync", is_flag=True, help="Run only the scheduled jobs.")
-@click.option("--no-jobs", is_flag=True, help="Run only the stock sync.")
-def worker_cmd(name: str | None, no_sync: bool, no_jobs: bool) -> None:
-    """Run the stock sync and every scheduled job until SIGTERM/Ctrl-C."""
+@click.option("--no-jobs", is_flag=True, help="Do not run the scheduled jobs.")
+@click.option("--no-printing", is_flag=True, help="Do not feed the server printers.")
+def worker_cmd(name: str | None, no_sync: bool, no_jobs: bool, no_printing: bool) -> None:
+    """Run the stock sync, every scheduled job and the print queues until SIGTERM/Ctrl-C."""
     from wms import logs
     from wms.jobs.worker import Worker
     from wms.services.crypto import SecretBox
@@ -24,10 +25,19 @@ def worker_cmd(name: str | None, no_sync: bool, no_jobs: bool) -> None:
     cfg = settings()
     logs.configure(cfg.metrics.json_logs)
     with opened() as db:
-        worker = Worker(db, cfg, SecretBox(cfg), name=name, sync=not no_sync, jobs=not no_jobs)
+        worker = Worker(
+            db,
+            cfg,
+            SecretBox(cfg),
+            name=name,
+            sync=not no_sync,
+            jobs=not no_jobs,
+            printing=not no_printing,
+        )
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: worker.stopping.set())
-        parts = [p for p, on in (("stock sync", not no_sync), ("jobs", not no_jobs)) if on]
+        wanted = (("stock sync", not no_sync), ("jobs", not no_jobs), ("printing", not no_printing))
+        parts = [p for p, on in wanted if on]
         click.echo(f"worker running: {', '.join(parts)} (database {db.dialect})", err=True)
         worker.start()
         try:

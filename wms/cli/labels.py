@@ -19,6 +19,8 @@ LAYOUTS: dict[str, Callable[..., LabelSpec]] = {
     "bin": layouts.bin_label,
     "resale_sticker": layouts.resale_sticker,
     "badge": layouts.badge,
+    "station_login": layouts.station_login,
+    "printer": layouts.printer_label,
 }
 
 # Headings of the command sheet, keyed by `wms.domain.commands.CommandGroup` values.
@@ -44,13 +46,17 @@ def labels_group() -> None:
 @click.option("--dpi", type=click.Choice(["203", "300", "600"]), default="203", show_default=True)
 @click.option(
     "--data",
-    required=True,
+    default="{}",
     help="JSON object with the layout's fields (keyword arguments of labels.layouts), or @FILE.",
 )
+@click.option("--station", help="station_login: the station whose current login code to print.")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write; - = stdout.")
-def render(layout: str, fmt: str, dpi: str, data: str, output: str) -> None:
-    """Render LAYOUT (unit, return_slip, bin, resale_sticker, badge) from --data."""
-    spec = build_spec(layout, load_data(data))
+def render(layout: str, fmt: str, dpi: str, data: str, station: str | None, output: str) -> None:
+    """Render LAYOUT (unit, return_slip, bin, resale_sticker, badge, station_login) from --data."""
+    fields = load_data(data)
+    if layout == "station_login":
+        fields = _station_login_fields(station)
+    spec = build_spec(layout, fields)
     try:
         if fmt == "zpl":
             from labels.zpl import render_zpl
@@ -78,6 +84,29 @@ def command_sheet(output: str) -> None:
         for c in COMMANDS
     ]
     write(output, render_command_sheet(entries))
+
+
+def _station_login_fields(name: str | None) -> dict[str, Any]:
+    """The station's name, role and current login code, read from the database."""
+    if not name:
+        raise click.UsageError("station_login needs --station NAME")
+    from wms.cli.common import database, settings
+    from wms.domain.errors import DomainError
+    from wms.services import station_login
+    from wms.services.uow import execute
+
+    secret = settings().server.secret_key
+
+    def read(uow: Any) -> dict[str, Any]:
+        found = station_login.station_named(uow, name)
+        code = station_login.current_code(found, secret)
+        return {"station": found.name, "login_code": code}
+
+    try:
+        fields: dict[str, Any] = execute(database(), read)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return fields
 
 
 def load_data(data: str) -> dict[str, Any]:

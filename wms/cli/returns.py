@@ -33,7 +33,7 @@ def import_cmd(marketplace: str | None, since: datetime | None, as_json: bool) -
     from wms.services.returns_import import import_returns
 
     cfg = settings()
-    db = open_database(cfg.database)
+    db = open_database(cfg)
     try:
         with progress_bar() as bar:
             task = bar.add_task("returns", total=None)

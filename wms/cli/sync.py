@@ -35,7 +35,7 @@ MARKETPLACES = click.Choice([m.value for m in Marketplace if m is not Marketplac
 @contextmanager
 def opened() -> Iterator[Database]:
     """The configured database, closed again afterwards (no pooled connection left behind)."""
-    db = open_database(settings().database)
+    db = open_database(settings())
     try:
         yield db
     finally:
@@ -74,7 +74,7 @@ def run_cmd(once: bool, worker_id: str | None) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     cfg = settings()
-    db = open_database(cfg.database)
+    db = open_database(cfg)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -106,7 +106,7 @@ def reconcile_cmd(marketplace: str | None, as_json: bool) -> None:
     from wms.services.sync.reconcile import reconcile
 
     cfg = settings()
-    db = open_database(cfg.database)
+    db = open_database(cfg)
     try:
         with progress_bar() as bar:
             task = bar.add_task("accounts", total=None)
@@ -142,7 +142,7 @@ def status_cmd(as_json: bool) -> None:
     from wms.db.models import JobHeartbeat
 
     cfg = settings()
-    db = open_database(cfg.database)
+    db = open_database(cfg)
     try:
         with db.reading() as session:
             counts = session.execute(

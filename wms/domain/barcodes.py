@@ -2,8 +2,9 @@
 
 Rules, in order: strip trailing CR/LF only (`str.strip()` would eat the GS separator `\\x1d`),
 parse an AIM symbology prefix (`]` + letter + digit), reject empty / too long / control
-characters, then try station commands, operator badges, LPNs, bins, GS1 element strings
-(marking codes) via biip, EAN/UPC/GTIN with check digit, marketplace order codes; else unknown.
+characters, then try station commands, operator badges, LPNs, bins, printers (`PRN-`), GS1
+element strings (marking codes) via biip, EAN/UPC/GTIN with check digit, marketplace order
+codes; else unknown.
 Text a wedge scanner typed through a Cyrillic keyboard layout is mapped back (ru, then kk).
 
 Marketplace order / return code formats (assumptions, checked in this order):
@@ -41,6 +42,7 @@ _AIM = re.compile(r"\][A-Za-z][0-9]", re.ASCII)
 _BADGE = re.compile(r"OP-[A-Z0-9]{1,20}", re.ASCII)
 _LPN = re.compile(r"LPN[0-9]{10}", re.ASCII)
 _BIN = re.compile(r"BIN-[A-Z0-9-]{1,30}", re.ASCII)
+_PRINTER = re.compile(r"PRN-[A-Z0-9-]{1,30}", re.ASCII)
 _GS1_START = re.compile(r"01[0-9]{14}", re.ASCII)
 _EAN = re.compile(r"[0-9]{8}|[0-9]{12,14}", re.ASCII)
 _OZON_POSTING = re.compile(r"[0-9]{4,12}-[0-9]{4}(?:-[0-9]{1,2})?", re.ASCII)
@@ -64,6 +66,7 @@ class CodeKind(StrEnum):
     BADGE = "badge"
     LPN = "lpn"
     BIN = "bin"
+    PRINTER = "printer"
     MARKING_CODE = "marking_code"
     GS1 = "gs1"
     PRODUCT = "product"
@@ -100,7 +103,14 @@ class _Found:
 
 
 _UNIQUE_KINDS = frozenset(
-    {CodeKind.LPN, CodeKind.MARKING_CODE, CodeKind.COMMAND, CodeKind.BADGE, CodeKind.BIN}
+    {
+        CodeKind.LPN,
+        CodeKind.MARKING_CODE,
+        CodeKind.COMMAND,
+        CodeKind.BADGE,
+        CodeKind.BIN,
+        CodeKind.PRINTER,
+    }
 )
 
 
@@ -197,7 +207,7 @@ def _classify_text(text: str, symbology: str | None) -> _Found:
 
 
 def _classify_own(text: str) -> _Found | None:
-    """Our own labels: commands, badges, LPNs, bins (Caps Lock lower case accepted)."""
+    """Our own labels: commands, badges, LPNs, bins, printers (Caps Lock lower case accepted)."""
     if not text.isascii():
         return None
     upper = text.upper()
@@ -206,7 +216,13 @@ def _classify_own(text: str) -> _Found | None:
         if command is None:
             return _Found(CodeKind.UNKNOWN, problem="unknown_command")
         return _Found(CodeKind.COMMAND, command.code)
-    for kind, pattern in ((CodeKind.BADGE, _BADGE), (CodeKind.LPN, _LPN), (CodeKind.BIN, _BIN)):
+    own = (
+        (CodeKind.BADGE, _BADGE),
+        (CodeKind.LPN, _LPN),
+        (CodeKind.BIN, _BIN),
+        (CodeKind.PRINTER, _PRINTER),
+    )
+    for kind, pattern in own:
         if pattern.fullmatch(upper):
             return _Found(kind, upper)
     return None

@@ -69,6 +69,7 @@ class Handler(StrEnum):
     REPAIR_FAILED = "repair_failed"
     REPACKED = "repacked"
     PUT_INTO_BIN = "put_into_bin"
+    CHOOSE_PRINTER = "choose_printer"
     # Refusals: the scan is stored and answered with an error; nothing changes.
     UNKNOWN_CODE = "unknown_code"
     LOGIN_FIRST = "login_first"
@@ -80,7 +81,9 @@ REFUSALS = frozenset(
     {Handler.UNKNOWN_CODE, Handler.LOGIN_FIRST, Handler.NOT_HERE, Handler.SCAN_LPN_FIRST}
 )
 # Handlers that work without a logged-in operator (everything else asks for the badge first).
-WITHOUT_OPERATOR = frozenset({Handler.UNKNOWN_CODE, Handler.LOGIN, Handler.LOGOUT, Handler.REPRINT})
+WITHOUT_OPERATOR = frozenset(
+    {Handler.UNKNOWN_CODE, Handler.LOGIN, Handler.LOGOUT, Handler.REPRINT, Handler.CHOOSE_PRINTER}
+)
 
 #: What a scan is, for the table: a kind of barcode, or a command (its code, e.g. "CLOSE").
 Input = CodeKind | str
@@ -112,6 +115,8 @@ RULES: tuple[Rule, ...] = (
     _rule(ANY_STEP, {CodeKind.BADGE}, ANY_ROLE, Handler.LOGIN),
     _rule(ANY_STEP, {"LOGOUT"}, ANY_ROLE, Handler.LOGOUT),
     _rule(ANY_STEP, {"REPRINT"}, ANY_ROLE, Handler.REPRINT),
+    # A printer label: this station's labels go to that server printer from now on.
+    _rule(ANY_STEP, {CodeKind.PRINTER}, ANY_ROLE, Handler.CHOOSE_PRINTER),
     # Cancelling an open receipt may cancel an empty unannounced return, at any station.
     _rule(RECEIPT_STEPS, {"CANCEL"}, ANY_ROLE, Handler.CANCEL_RECEIPT),
     _rule(ANY_STEP, {"CANCEL"}, ANY_ROLE, Handler.CANCEL),

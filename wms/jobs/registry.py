@@ -52,10 +52,28 @@ JOBS: tuple[Job, ...] = (
         "Trim old scan answers, resolved floor exceptions, delivered outbox rows, job runs",
     ),
     Job(
+        "clips_purge",
+        tasks.clips_purge,
+        "45 3 * * *",
+        "Delete video clips older than [clips] retention_days (held ones stay)",
+    ),
+    Job(
         "kaspi_feed_watchdog",
         tasks.kaspi_feed_watchdog,
         "every 5m",
         "Alarm (dashboard + merchant webhook) when Kaspi stops fetching a price list",
+    ),
+    Job(
+        "storage_snapshot",
+        tasks.storage_snapshot,
+        "55 23 * * *",
+        "Bill the day's storage: each unit and each occupied bin, by zone (once per day)",
+    ),
+    Job(
+        "billing_run",
+        tasks.billing_run,
+        "30 2 1 * *",
+        "Draft every merchant's invoice for the month that ended (finalising stays manual)",
     ),
 )
 

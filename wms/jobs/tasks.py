@@ -68,12 +68,29 @@ def retention(ctx: JobContext) -> dict[str, Any]:
     while True:
         trimmed = execute(ctx.db, keep.trim, ctx.settings.retention, cursor)
         cursor = trimmed.scan_cursor
-        for key in ("scan_answers", "closed_exceptions", "delivered_outbox", "job_runs"):
+        for key in (
+            "scan_answers",
+            "closed_exceptions",
+            "delivered_outbox",
+            "job_runs",
+            "printed_jobs",
+        ):
             totals[key] = totals.get(key, 0) + getattr(trimmed, key)
         if not trimmed.more:
             break
     ctx.state["scan_cursor"] = cursor
     return totals
+
+
+def clips_purge(ctx: JobContext) -> dict[str, Any]:
+    """Delete clips past `[clips] retention_days`: rows first, then their files."""
+    from pathlib import Path
+
+    from wms.services.clips import purge
+
+    clips = ctx.settings.clips
+    done = purge(ctx.db, Path(clips.dir), clips.retention_days)
+    return {"clips": done.rows, "bytes": done.bytes}
 
 
 def kaspi_feed_watchdog(ctx: JobContext) -> dict[str, Any]:
@@ -86,4 +103,31 @@ def kaspi_feed_watchdog(ctx: JobContext) -> dict[str, Any]:
         "raised": watch.raised,
         "cleared": watch.cleared,
         "open": watch.open,
+    }
+
+
+def storage_snapshot(ctx: JobContext) -> dict[str, Any]:
+    """Bill the night's storage: one event per unit and per occupied bin, by zone."""
+    from wms.domain import kpi
+    from wms.services import billing
+
+    day = kpi.local_date(ctx.slot or ctx.now)
+    events = execute(ctx.db, billing.snapshot_storage, day)
+    return {"day": day.isoformat(), "events": events}
+
+
+def billing_run(ctx: JobContext) -> dict[str, Any]:
+    """Draft (or recalculate) every merchant's invoice for the month that just ended."""
+    from wms.domain import kpi
+    from wms.domain.billing import Period
+    from wms.services import invoicing
+    from wms.services.uow import SYSTEM
+
+    period = Period.of(kpi.local_date(ctx.slot or ctx.now)).previous()
+    results = execute(ctx.db, invoicing.run, SYSTEM, period)
+    return {
+        "period": str(period),
+        "drafts": sum(1 for r in results if r.recalculated),
+        "final": sum(1 for r in results if not r.recalculated),
+        "total": str(sum((r.total for r in results if r.recalculated), start=0)),
     }

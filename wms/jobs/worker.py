@@ -1,7 +1,8 @@
-"""`wms worker`: the stock sync and the scheduler of every other job, in one process.
+"""`wms worker`: the stock sync, the scheduler of every other job and the print service.
 
 The sync runs on its own thread (it is a loop of overlapping rounds, see `sync_worker`), the
-scheduler on another; a stop event ends both. Any number of workers may run against one
+scheduler on another, the print service on a third (with a lane thread per busy printer); a
+stop event ends them all. Any number of workers may run against one
 PostgreSQL database: outbox rows, offers and job periods are all leased in the database.
 """
 
@@ -13,6 +14,7 @@ import socket
 import threading
 
 from wms.db.session import Database
+from wms.jobs.printing import PrintService
 from wms.jobs.scheduler import Scheduler
 from wms.jobs.sync_worker import SyncWorker
 from wms.services.crypto import SecretBox
@@ -33,11 +35,15 @@ class Worker:
         name: str | None = None,
         sync: bool = True,
         jobs: bool = True,
+        printing: bool = True,
     ) -> None:
         base = name or f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = threading.Event()
         self.sync = SyncWorker(db, settings, box, name=f"sync:{base}") if sync else None
         self.scheduler = Scheduler(db, settings, box, name=f"worker:{base}") if jobs else None
+        self.printing = (
+            PrintService(db, settings.printing, name=f"print:{base}") if printing else None
+        )
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -52,6 +58,13 @@ class Worker:
             self.threads.append(
                 threading.Thread(
                     target=scheduler.run, args=(self.stopping,), name="scheduler", daemon=True
+                )
+            )
+        if self.printing is not None:
+            service = self.printing
+            self.threads.append(
+                threading.Thread(
+                    target=service.run, args=(self.stopping,), name="printing", daemon=True
                 )
             )
         for thread in self.threads:

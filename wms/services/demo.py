@@ -31,7 +31,7 @@ from wms.db.models import (
 from wms.domain.barcodes import ean_check_digit
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType
 from wms.domain.stock import Channel, ZoneKind
-from wms.services import accounts, catalog, inventory, receiving
+from wms.services import accounts, billing_demo, catalog, inventory, receiving
 from wms.services.receiving import AnnouncedLine, Announcement
 from wms.services.stock import StockKey
 from wms.services.sync import demo as sync_demo
@@ -306,6 +306,7 @@ def seed(uow: UnitOfWork, settings: Settings) -> DemoReport:
     people = _people(uow, settings)
     returns = _announced(uow, merchants)
     _opening_stock(uow, merchants)
+    billing_demo.seed_rates(uow)
     marketplaces = sync_demo.seed_demo(uow, settings, [code for code, _name, _d in MERCHANTS])
     zones = sorted({z.value for z in uow.session.execute(sa.select(Zone.kind)).scalars()})
     data = {

@@ -9,7 +9,9 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from wms.db.models import Photo
+from wms.domain.billing import Service
 from wms.domain.errors import InvalidInput
+from wms.services import billing
 from wms.services.units import get_unit
 from wms.services.uow import Actor, UnitOfWork
 
@@ -82,4 +84,5 @@ def add_photo(
     uow.session.add(photo)
     uow.session.flush()
     uow.audit("unit", unit.id, "photo", actor, lpn=lpn, photo_id=photo.id)
+    billing.record(uow, unit.merchant_id, Service.PHOTO, f"photo:{unit.lpn}:{digest}", ref=unit.lpn)
     return photo

@@ -23,7 +23,7 @@ from wms.domain.errors import Conflict, DuplicateMarkingCode, InvalidInput, NotF
 from wms.domain.orders import OrderAction, ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType, default_reason
 from wms.domain.units import UnitAction, UnitState
-from wms.services import sequences
+from wms.services import billing, sequences
 from wms.services.units import get_order, get_unit, transition, transition_order
 from wms.services.uow import Actor, UnitOfWork
 
@@ -470,6 +470,7 @@ def close(uow: UnitOfWork, actor: Actor, order: ReturnOrder) -> CloseResult:
                 )
             )
     _notify_receipt_closed(uow, order, result)
+    billing.bill_receipt(uow, order, (lpn for lpn, _sku in result.units))
     return result
 
 

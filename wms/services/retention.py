@@ -6,6 +6,7 @@
 - Resolved floor exceptions after `closed_exception_days`; open ones are never touched.
 - Delivered outbox rows after `delivered_outbox_days` (pending and parked ones stay).
 - Job run records after `job_run_days` (the jobs table keeps the totals).
+- Printed and cancelled print jobs after `printed_job_days` (their bytes are the bulk).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from wms.db.models import (
     JobRun,
     OutboxMessage,
     OutboxStatus,
+    PrintJob,
     ScanEvent,
 )
+from wms.domain.printing import JobState
 from wms.services.uow import UnitOfWork
 from wms.settings import RetentionSettings
 
@@ -39,6 +42,7 @@ class Trimmed:
     closed_exceptions: int = 0
     delivered_outbox: int = 0
     job_runs: int = 0
+    printed_jobs: int = 0
     scan_cursor: int = 0
     more: bool = False
 
@@ -89,7 +93,14 @@ def trim(uow: UnitOfWork, settings: RetentionSettings, scan_cursor: int) -> Trim
         JobRun.finished_at.is_not(None),
         JobRun.started_at < now - timedelta(days=settings.job_run_days),
     )
-    out.more = out.more or BATCH in (out.closed_exceptions, out.delivered_outbox, out.job_runs)
+    out.printed_jobs = _delete(
+        uow,
+        PrintJob,
+        PrintJob.state.in_((JobState.PRINTED, JobState.CANCELLED)),
+        PrintJob.created_at < now - timedelta(days=settings.printed_job_days),
+    )
+    deleted = (out.closed_exceptions, out.delivered_outbox, out.job_runs, out.printed_jobs)
+    out.more = out.more or BATCH in deleted
     return out
 
 

@@ -32,7 +32,17 @@ from wms.domain.errors import DomainError
 from wms.domain.returns import QUALITY_REASONS, Marketplace, ReturnReason, ReturnType
 from wms.domain.stock import Channel
 from wms.domain.units import UnitAction
-from wms.services import dashboard, demo, inspection, photos, putaway, receiving, workflow
+from wms.services import (
+    billing,
+    billing_demo,
+    dashboard,
+    demo,
+    inspection,
+    photos,
+    putaway,
+    receiving,
+    workflow,
+)
 from wms.services.receiving import AnnouncedLine, Announcement
 from wms.services.simulate_data import (
     ABUSERS,
@@ -98,10 +108,12 @@ class Simulation:
             while self.queue:
                 event = heapq.heappop(self.queue)
                 self.clock_at = event.at
+                mark = uow.records_mark()
                 try:
                     with uow.session.begin_nested():
                         event.run(uow)
                 except DomainError:
+                    uow.discard_records(mark)  # a refused step leaves no audit and bills nothing
                     self.count("refused")
                 done += 1
                 if done % COMMIT_EVERY == 0:
@@ -111,7 +123,11 @@ class Simulation:
 
     def count(self, key: str) -> None:
         """Tally something for the report."""
-        self.stats[key] = self.stats.get(key, 0) + 1
+        self.count_n(key, 1)
+
+    def count_n(self, key: str, n: int) -> None:
+        """Add `n` to a tally."""
+        self.stats[key] = self.stats.get(key, 0) + n
 
     def operator(self, role: str) -> Actor:
         """An operator at a station of this role (sometimes the universal one)."""
@@ -428,9 +444,14 @@ def simulate(
     for offset in range(days):
         sim.plan_day(start + timedelta(days=offset))
     sim.defaults_every(4)
+    for night, day in billing_demo.nights(start, now):
+        sim.at(
+            night, lambda uow, day=day: sim.count_n("storage", billing.snapshot_storage(uow, day))
+        )
     stats = sim.run()
     with UnitOfWork(db, clock=lambda: now) as uow:
         order_counts(uow, ctx, start, now, days, random.Random(seed))
         floor_exceptions(uow, ctx, now, random.Random(seed))
         uow.commit()
+    stats.update(billing_demo.bill_history(db, start, now))
     return {"days": days, **dict(sorted(stats.items()))}

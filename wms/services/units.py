@@ -18,6 +18,7 @@ from wms.domain.units import (
     UnitState,
     next_unit_state,
 )
+from wms.services.billing import bill_transition
 from wms.services.uow import Actor, UnitOfWork
 
 
@@ -80,7 +81,7 @@ def transition(
     uow: UnitOfWork, unit: Unit, action: UnitAction, actor: Actor, **payload: Any
 ) -> UnitState:
     """Apply a life-cycle action to a unit and record it."""
-    old = unit.state
+    old, since = unit.state, unit.state_since
     new = next_unit_state(old, action)
     now = uow.now()
     unit.state = new
@@ -101,6 +102,7 @@ def transition(
         lpn=unit.lpn,
         **payload,
     )
+    bill_transition(uow, unit, action, since)
     if new in TERMINAL_UNIT_STATES:
         uow.session.flush()
         complete_order_if_done(uow, unit.order, actor)

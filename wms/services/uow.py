@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from wms.db.base import utcnow
-from wms.db.models import AuditEvent, OutboxMessage, OutboxStatus
-from wms.db.session import Database
+from wms.db.models import AuditEvent, BillableEvent, OutboxMessage, OutboxStatus
+from wms.db.session import Database, dialect_insert
 from wms.settings import Settings
 
 P = ParamSpec("P")
@@ -41,6 +41,7 @@ class Actor:
 SYSTEM = Actor("system")
 _AUDIT: sa.Table = AuditEvent.__table__  # type: ignore[assignment]
 _OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[assignment]
+_BILLABLE: sa.Table = BillableEvent.__table__  # type: ignore[assignment]
 
 
 class UnitOfWork:
@@ -65,11 +66,15 @@ class UnitOfWork:
         # Audit rows are append-only and never read back by the transaction that writes them:
         # they are kept here and written with one INSERT at commit.
         self._audit: list[dict[str, Any]] = []
+        # Billable events by idempotency key, written with the audit rows (one INSERT, keys
+        # already stored are skipped): billing the work costs a scan one statement.
+        self._billable: dict[str, dict[str, Any]] = {}
 
     def __enter__(self) -> UnitOfWork:
         self._session = self.db.sessions()
         self.committed = False
         self._audit = []
+        self._billable = {}
         return self
 
     def __exit__(
@@ -105,6 +110,7 @@ class UnitOfWork:
         """Throw away everything done so far and keep the unit of work usable."""
         self.session.rollback()
         self._audit = []
+        self._billable = {}
 
     def write_records(self) -> None:
         """Write the audit rows recorded so far (commit does it)."""
@@ -112,14 +118,26 @@ class UnitOfWork:
             # Core executemany: one INSERT for all rows, no ORM objects.
             self.session.execute(_AUDIT.insert(), self._audit)
             self._audit = []
+        if self._billable:
+            insert = dialect_insert(self.session)(_BILLABLE)
+            rows = list(self._billable.values())
+            self.session.execute(insert.on_conflict_do_nothing(index_elements=["key"]), rows)
+            self._billable = {}
 
-    def records_mark(self) -> int:
-        """How many audit rows are pending (see `discard_records`)."""
-        return len(self._audit)
+    def records_mark(self) -> tuple[int, int]:
+        """How many audit rows and billable events are pending (see `discard_records`)."""
+        return len(self._audit), len(self._billable)
 
-    def discard_records(self, mark: int) -> None:
-        """Forget the audit rows recorded after `mark` (those of a refused step)."""
-        del self._audit[mark:]
+    def discard_records(self, mark: tuple[int, int]) -> None:
+        """Forget the audit rows and billable events recorded after `mark` (a refused step's)."""
+        audit, billed = mark
+        del self._audit[audit:]
+        for key in list(self._billable)[billed:]:
+            del self._billable[key]
+
+    def bill(self, row: dict[str, Any]) -> None:
+        """Queue a billable event (written at commit; a key seen before is kept once)."""
+        self._billable.setdefault(row["key"], row)
 
     def audit(
         self,

@@ -43,16 +43,15 @@ def install(app: Flask) -> None:
 
 def check_request() -> None:
     """Refuse a request whose text or JSON the services must never see."""
-    if request.mimetype != "multipart/form-data":
-        # A declared length over the cap is refused before reading; a chunked body (no length)
-        # is read one byte past the cap to see whether it goes over.
+    if request.is_json or request.mimetype == "application/x-www-form-urlencoded":
+        # Text bodies the app parses itself. A declared length over the cap is refused before
+        # reading; a chunked body (no length) is read one byte past the cap to see whether it
+        # goes over. Uploads (multipart, a clip's video/mp4) keep their own, larger limits.
         request.max_content_length = MAX_JSON_BYTES + 1
         if request.method not in ("GET", "HEAD", "OPTIONS") and (
             len(request.get_data(cache=True)) > MAX_JSON_BYTES
         ):
-            raise RequestEntityTooLarge(
-                f"bodies other than uploads are limited to {MAX_JSON_BYTES} bytes"
-            )
+            raise RequestEntityTooLarge(f"text bodies are limited to {MAX_JSON_BYTES} bytes")
     _no_nul("path", request.path)
     for key, value in request.args.items(multi=True):
         _no_nul(key, key + value)

@@ -4,14 +4,16 @@ The page asks once for the station token. The signed session then keeps the stat
 fingerprint of the token's hash (rotating the token logs the page out); the token itself never
 reaches JavaScript or browser storage. Each scan is posted to `/station/scan` (session cookie +
 `X-CSRFToken`, checked by CSRFProtect) and goes through the same service as `POST /api/v1/scan`,
-so a browser station and a `wms-station` behave alike. Labels come back as PDF links
-(`labels.pdf.render_pdf` from the stored answer's LabelSpecs): handhelds print through the
-system's print dialog to a Bluetooth or desktop printer.
+so a browser station and a `wms-station` behave alike. A station assigned to a server printer
+(scan its `PRN-` label, or choose it on the dashboard) gets its labels printed there by the
+worker; otherwise labels come back as PDF links (`labels.pdf.render_pdf` from the stored
+answer's LabelSpecs) for the system's print dialog.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -36,15 +38,27 @@ from wtforms.validators import DataRequired, Length
 
 from labels.pdf import render_pdf
 from labels.spec import LabelSpec, LabelSpecError
-from wms.db.models import Operator, ReturnOrder, ScanEvent, Station, StationSession, Unit
+from wms.db.models import (
+    Operator,
+    Printer,
+    ReturnOrder,
+    ScanEvent,
+    Station,
+    StationSession,
+    Unit,
+)
 from wms.domain import prompts
-from wms.services import accounts
+from wms.domain.station_session import StationRole
+from wms.domain.texts import handheld
+from wms.services import station_login
 from wms.services.scan import ScanRequest, handle_scan
 from wms.services.uow import Actor
 from wms.web.api.routing import parse_json_body
+from wms.web.api.schemas import Timestamp
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
 from wms.web.ops import scan_metrics
+from wms.web.station_commands import command_buttons
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,29 +75,24 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# The page's own words; prompts come from the server in every language.
+# The page's own words (wms/domain/texts/handheld.py); prompts come from the server.
 TEXTS: Mapping[str, Mapping[str, str]] = {
-    "ru": {
-        "title": "Станция", "token": "Токен станции", "enter": "Войти", "logout": "Выйти",
-        "operator": "Оператор", "work": "В работе", "labels": "Этикетки", "ready": "Сканируйте",
-        "bad_token": "Неверный или отозванный токен станции", "offline": "Нет связи, повтор…",
-        "hint": "Сканер вводит код в эту страницу; после каждого кода — Enter.",
-    },
-    "en": {
-        "title": "Station", "token": "Station token", "enter": "Log in", "logout": "Log out",
-        "operator": "Operator", "work": "Working on", "labels": "Labels", "ready": "Scan",
-        "bad_token": "Wrong or revoked station token", "offline": "No connection, retrying…",
-        "hint": "The scanner types each code into this page, followed by Enter.",
-    },
-    "kk": {
-        "title": "Станция", "token": "Станция токені", "enter": "Кіру", "logout": "Шығу",
-        "operator": "Оператор", "work": "Жұмыста", "labels": "Затбелгілер", "ready": "Сканерлеңіз",
-        "bad_token": "Станция токені қате немесе кері қайтарылған",
-        "offline": "Байланыс жоқ, қайталау…",
-        "hint": "Сканер кодты осы бетке енгізеді, әр кодтан кейін Enter.",
-    },
-}  # fmt: skip
+    language: {
+        key.removeprefix("handheld."): texts[index] for key, texts in handheld.MESSAGES.items()
+    }
+    for index, language in enumerate(LANGUAGES)
+}
 
+
+# What the page's journal says by itself while the server is away.
+OFFLINE_TEXTS = (
+    "offline",
+    "offline_unit",
+    "offline_no_lpn",
+    "syncing",
+    "replay_failed",
+    "login_code_scanned",
+)
 
 KINDS: Mapping[str, Mapping[str, str]] = {
     "unit": {"ru": "Этикетка", "en": "Unit label", "kk": "Затбелгі"},
@@ -91,6 +100,7 @@ KINDS: Mapping[str, Mapping[str, str]] = {
     "resale_sticker": {"ru": "Стикер ресейл", "en": "Resale sticker", "kk": "Ресейл стикері"},
     "bin": {"ru": "Ячейка", "en": "Bin label", "kk": "Ұяшық"},
     "badge": {"ru": "Бейдж", "en": "Badge", "kk": "Бейдж"},
+    "printer": {"ru": "Этикетка принтера", "en": "Printer label", "kk": "Принтер затбелгісі"},
 }
 
 
@@ -107,6 +117,10 @@ class PageScanIn(BaseModel):
 
     event_id: str = Field(min_length=36, max_length=36)
     code: str = Field(min_length=1, max_length=4096)
+    # Set by the page's offline journal on replay: when it was scanned, the LPN it labelled.
+    scanned_at: Timestamp | None = None
+    lpn: str | None = Field(default=None, pattern=r"^LPN[0-9]{10}$")
+    offline: bool = False
 
     @field_validator("event_id")
     @classmethod
@@ -124,8 +138,8 @@ def _page_principal() -> Principal:
         raise AuthError(401, "unauthenticated", "log in with the station token")
     with wms().db.reading() as db:
         station = db.get(Station, station_id)
-        if station is None or not station.active or station.token_hash[-16:] != key:
-            raise AuthError(401, "unauthenticated", "the station token was revoked")
+        if station is None or not station_login.key_still_valid(station, key):
+            raise AuthError(401, "unauthenticated", "the station login was revoked")
         actor = Actor(station.name, kind=STATION, station_id=station.id)
         return Principal(STATION_PAGE, actor, station.id, station.role, language=station.language)
 
@@ -174,15 +188,23 @@ def login() -> Any:
     language = request.accept_languages.best_match(LANGUAGES) or "ru"
     error, status = None, 200
     if form.validate_on_submit():
-        with wms().db.reading() as db:
-            station = accounts.station_by_token(db, (form.token.data or "").strip())
-            found = (station.id, station.token_hash[-16:]) if station else None
+        settings = wms().settings
+        found, throttled = run(
+            station_login.log_in,
+            form.token.data or "",
+            secret=settings.server.secret_key,
+            limit_per_minute=settings.security.login_rate_limit_per_minute,
+            remote_addr=request.remote_addr,
+        )
         if found is not None:
             session.clear()  # one identity per browser: a dashboard login ends here
-            session[SESSION_STATION], session[SESSION_KEY] = found
+            session[SESSION_STATION], session[SESSION_KEY] = found.station_id, found.key
             session.permanent = True
             return redirect(url_for("station_page.page"))
-        error, status = TEXTS[language]["bad_token"], 401
+        if throttled:
+            error, status = TEXTS[language]["throttled"], 429
+        else:
+            error, status = TEXTS[language]["bad_token"], 401
     elif request.method == "POST":
         error, status = TEXTS[language]["bad_token"], 400
     texts = TEXTS[language]
@@ -196,8 +218,15 @@ def page() -> Any:
     principal = _principal()
     assert principal.station_id is not None
     state = _station_state(principal.station_id, principal.language)
+    texts = TEXTS[principal.language]
+    offline_texts = {k: texts[k] for k in OFFLINE_TEXTS}
     return render_template(
-        "station/page.html", state=state, t=TEXTS[principal.language], lang=principal.language
+        "station/page.html",
+        state=state,
+        t=texts,
+        lang=principal.language,
+        station_id=principal.station_id,
+        offline_texts=json.dumps(offline_texts, ensure_ascii=False),
     )
 
 
@@ -221,11 +250,21 @@ def scan() -> Any:
         event_id=body.event_id,
         code=body.code,
         symbology=None,  # keyboard wedges send no AIM identifier
-        scanned_at=datetime.now(UTC),
+        scanned_at=_when(body.scanned_at),
+        lpn=body.lpn,
+        offline=body.offline,
     )
     with scan_metrics(principal) as response:
         response.update(run(handle_scan, principal.station_id, req))
-    return jsonify(_answer(response, body.event_id, principal.language))
+    assert principal.station_role is not None
+    role = StationRole(principal.station_role)
+    return jsonify(_answer(response, body.event_id, principal.language, role))
+
+
+def _when(scanned_at: datetime | None) -> datetime:
+    """When the scan happened: the journal's time, unless it claims the future."""
+    now = datetime.now(UTC)
+    return min(scanned_at, now) if scanned_at is not None else now
 
 
 @bp.route("/labels/<event_id>/<int:index>.pdf", methods=["GET"])
@@ -281,7 +320,9 @@ def _work(context: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _answer(response: Mapping[str, Any], event_id: str, language: str) -> dict[str, Any]:
+def _answer(
+    response: Mapping[str, Any], event_id: str, language: str, role: StationRole
+) -> dict[str, Any]:
     """The scan answer as the page shows it."""
     context = response.get("context") or {}
     labels = []
@@ -304,6 +345,9 @@ def _answer(response: Mapping[str, Any], event_id: str, language: str) -> dict[s
         "step": context.get("step"),
         "warnings": [_say(w, language) for w in context.get("warnings") or []],
         "labels": labels,
+        "lpn": (context.get("unit") or {}).get("lpn"),
+        "commands": command_buttons(context, role, language),
+        "printer": (context.get("printer") or {}).get("name"),
     }
 
 
@@ -317,14 +361,23 @@ def _station_state(station_id: int, language: str) -> dict[str, Any]:
         order = db.get(ReturnOrder, state.return_order_id) if state.return_order_id else None
         unit = db.get(Unit, state.unit_id) if state.unit_id else None
         work = unit.lpn if unit else (order.order_code or order.number) if order else None
+        printer = db.get(Printer, station.printer_id) if station.printer_id else None
         if operator is not None:
             prompt = TEXTS[language]["ready"]
         else:
             prompt = _say(prompts.render("scan.login_first"), language)
+        context = {"step": state.step, "operator": bool(operator)}
         return {
+            "commands": command_buttons(context, StationRole(station.role.value), language),
             "station": station.name,
             "role": station.role.value,
+            "role_name": prompts.term(station.role.value)[language],
             "operator": f"{operator.name} · {operator.badge}" if operator else None,
             "work": work,
             "prompt": prompt,
+            "printer": printer.name if printer else None,
         }
+
+
+# The offline journal's endpoints register themselves on `bp`.
+from wms.web import station_offline  # noqa: E402, F401

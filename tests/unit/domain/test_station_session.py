@@ -42,6 +42,8 @@ def expected(step: Step, scanned: Input, role: StationRole, logged_in: bool) -> 
         return H.LOGOUT
     if scanned == "REPRINT":
         return H.REPRINT
+    if scanned is CodeKind.PRINTER:
+        return H.CHOOSE_PRINTER
     if not logged_in:
         return H.LOGIN_FIRST
     if scanned == "CANCEL":
@@ -109,6 +111,7 @@ def test_a_receipt_station_offers_the_receipt_commands_while_receiving() -> None
     assert set(codes[7:]) == set(REASON_COMMANDS) | set(TYPE_COMMANDS)
     assert valid_codes(S.RECEIVING, R.RECEIPT) == [
         CodeKind.BADGE,
+        CodeKind.PRINTER,
         CodeKind.MARKING_CODE,
         CodeKind.GS1,
         CodeKind.PRODUCT,
@@ -121,16 +124,16 @@ def test_an_inspection_station_offers_checks_and_grades_only_while_inspecting() 
     assert inspecting == {"CANCEL", "REPRINT", "LOGOUT", *CHECK_COMMANDS, *GRADE_COMMANDS}
     idle = {c.code for c in valid_commands(S.IDLE, R.INSPECTION)}
     assert idle == {"CANCEL", "REPRINT", "LOGOUT"}
-    assert valid_codes(S.IDLE, R.INSPECTION) == [CodeKind.BADGE, CodeKind.LPN]
+    assert valid_codes(S.IDLE, R.INSPECTION) == [CodeKind.BADGE, CodeKind.LPN, CodeKind.PRINTER]
 
 
-def test_without_an_operator_only_the_badge_logout_and_reprint_work() -> None:
+def test_without_an_operator_only_the_badge_printer_logout_and_reprint_work() -> None:
     for step, role in itertools.product(Step, StationRole):
         assert [c.code for c in valid_commands(step, role, logged_in=False)] == [
             "REPRINT",
             "LOGOUT",
         ]
-        assert valid_codes(step, role, logged_in=False) == [CodeKind.BADGE]
+        assert valid_codes(step, role, logged_in=False) == [CodeKind.BADGE, CodeKind.PRINTER]
 
 
 def test_refusals_are_the_only_handlers_that_change_nothing() -> None:

@@ -28,6 +28,7 @@ BUILDERS: dict[str, Callable[..., LabelSpec]] = {
     "bin": layouts.bin_label,
     "resale_sticker": layouts.resale_sticker,
     "badge": layouts.badge,
+    "printer": layouts.printer_label,
 }
 
 DATA: dict[str, dict[str, Any]] = {
@@ -62,6 +63,7 @@ DATA: dict[str, dict[str, Any]] = {
         "price": "45 990 ₸",
     },
     "badge": {"name": "Айгерим Нұрланқызы", "badge_code": "OP-0042", "role": "Приёмка"},
+    "printer": {"name": "ZEBRA-2", "where": "Приёмка, стол 2 — Қабылдау"},
 }
 
 # What each sample's barcodes must decode to (zxing-cpp, plain text mode).
@@ -71,6 +73,7 @@ EXPECTED: dict[str, set[str]] = {
     "bin": {"BIN-A-01-02"},
     "resale_sticker": {"LPN0000000123"},
     "badge": {"OP-0042"},
+    "printer": {"PRN-ZEBRA-2"},
 }
 
 

@@ -12,7 +12,14 @@ from wms.db.models.access import (
     UserRole,
     UserSession,
 )
+from wms.db.models.billing import (
+    BillableEvent,
+    Invoice,
+    InvoiceLine,
+    RateCardLine,
+)
 from wms.db.models.catalog import Product, ProductBarcode
+from wms.db.models.clips import Clip
 from wms.db.models.dashboard import LoginAttempt, MerchantOrderCount
 from wms.db.models.jobs import AccountCheck, Alarm, JobRun, JobState, OfferCheck
 from wms.db.models.kpi import (
@@ -35,6 +42,7 @@ from wms.db.models.ops import (
     OutboxMessage,
     OutboxStatus,
 )
+from wms.db.models.printing import Printer, PrintJob
 from wms.db.models.returns import Inspection, Photo, ReturnLine, ReturnOrder, Unit
 from wms.db.models.stock import StockLedgerEntry, StockLevel, StockTotal
 from wms.db.models.sync import SyncAccount
@@ -53,7 +61,12 @@ __all__ = [
     "KpiRolledDay",
     "OfferCheck",
     "AuditEvent",
+    "BillableEvent",
+    "Invoice",
+    "InvoiceLine",
+    "RateCardLine",
     "Bin",
+    "Clip",
     "Counter",
     "DispositionRule",
     "ExceptionStatus",
@@ -73,6 +86,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Photo",
+    "PrintJob",
+    "Printer",
     "Product",
     "ProductBarcode",
     "ReturnLine",

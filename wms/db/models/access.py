@@ -32,11 +32,17 @@ class Station(CreatedAt, Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     language: Mapped[str] = mapped_column(sa.String(2), default="ru")
     active: Mapped[bool] = mapped_column(default=True)
+    #: Part of the handheld login barcode; bumping it revokes the printed code and its sessions.
+    login_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     last_seen_at: Mapped[datetime | None]
     #: Reported by the station's heartbeat.
     queued_scans: Mapped[int] = mapped_column(default=0)
     scanner_status: Mapped[str | None] = mapped_column(sa.String(40))
     printer_status: Mapped[str | None] = mapped_column(sa.String(40))
+    #: The server printer this station's labels go to; None = the station prints itself.
+    printer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("printers.id", ondelete="SET NULL")
+    )
 
 
 class StationSession(Base):

@@ -9,10 +9,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from wms.domain.texts import admin, dashboard, edge, errors, jobs, scan
+from wms.domain.texts import (
+    admin,
+    billing,
+    clips,
+    dashboard,
+    edge,
+    errors,
+    handheld,
+    jobs,
+    printing,
+    scan,
+)
 from wms.domain.texts.terms import TERMS
 
-AREAS: tuple[ModuleType, ...] = (errors, admin, scan, dashboard, jobs, edge)
+AREAS: tuple[ModuleType, ...] = (
+    errors,
+    admin,
+    scan,
+    dashboard,
+    jobs,
+    clips,
+    handheld,
+    printing,
+    billing,
+    edge,
+)
 
 
 def _merge(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str, str]]:

@@ -90,6 +90,8 @@ class ScanContext:
     unit_counts: dict[int, int] = field(default_factory=dict)
     #: The scan request (handler.ScanRequest), kept to reopen the scan after a rollback.
     request: Any = None
+    #: The server printer this station's labels go to (None: the station prints them).
+    printer_id: int | None = None
     _order: ReturnOrder | None = field(default=_UNLOADED, repr=False)
     _unit: Unit | None = field(default=_UNLOADED, repr=False)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from labels.spec import LabelSpec
-from wms.db.models import Operator
+from wms.db.models import Operator, Station
 from wms.domain.barcodes import CodeKind
+from wms.domain.errors import NotFound
+from wms.services import printers
 from wms.services.scan import receipt
 from wms.services.scan.context import OperatorInfo, Reply, ScanContext, error, ok
 
@@ -39,6 +41,21 @@ def on_reprint(ctx: ScanContext) -> Reply:
     if not printed:
         return error("scan.nothing_to_reprint")
     return ok("scan.reprinted", *(LabelSpec.from_dict(d) for d in printed))
+
+
+def on_printer(ctx: ScanContext) -> Reply:
+    """A printer label: this station's labels go to that server printer from now on."""
+    try:
+        printer = printers.printer_by_name(ctx.uow.session, ctx.code.value)
+    except NotFound as exc:
+        return error(exc.message_key, **exc.params)
+    ctx.uow.session.execute(
+        sa.update(Station).where(Station.id == ctx.station.id).values(printer_id=printer.id)
+    )
+    ctx.uow.audit("station", ctx.station.id, "printer", ctx.actor, printer=printer.name)
+    reply = ok("print.assigned", name=printer.name)
+    reply.extra["printer"] = {"name": printer.name, "queued": 0}
+    return reply
 
 
 def on_cancel(ctx: ScanContext) -> Reply:

@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from wms.db.base import table_of
-from wms.db.models import FloorException, Operator, ScanEvent, Station, StationSession
+from wms.db.models import FloorException, Operator, Printer, ScanEvent, Station, StationSession
 from wms.db.session import writes_in
 from wms.domain import barcodes, prompts
 from wms.domain.barcodes import CodeKind
 from wms.domain.errors import Conflict, DomainError
 from wms.domain.station_session import Handler, Step, handler_for
+from wms.services import printers
 from wms.services.cache import TtlCache
 from wms.services.scan import general, receipt, work
 from wms.services.scan.context import OperatorInfo, Reply, ScanContext, StationInfo
@@ -28,6 +29,7 @@ HANDLERS: dict[Handler, Callable[[ScanContext], Reply]] = {
     Handler.LOGIN: general.on_badge,
     Handler.LOGOUT: general.on_logout,
     Handler.REPRINT: general.on_reprint,
+    Handler.CHOOSE_PRINTER: general.on_printer,
     Handler.CANCEL: general.on_cancel,
     Handler.CANCEL_RECEIPT: general.on_cancel_receipt,
     Handler.OPEN_ORDER: receipt.on_order_code,
@@ -82,8 +84,12 @@ _STORED_CODE = (
     )
     .scalar_subquery()
 )
+# The station's server printer rides along: assignments change at any time, from any process.
+_PRINTER_ID = (
+    sa.select(Station.printer_id).where(Station.id == sa.bindparam("station_id")).scalar_subquery()
+)
 _LOCK_SESSION = (
-    sa.select(StationSession, _STORED, _STORED_CODE)
+    sa.select(StationSession, _STORED, _PRINTER_ID, _STORED_CODE)
     .where(StationSession.station_id == sa.bindparam("station_id"))
     .with_for_update(of=StationSession)
 )
@@ -136,6 +142,7 @@ def handle_scan(uow: UnitOfWork, station_id: int, req: ScanRequest) -> dict[str,
     ctx, reply = reply
     if reply.prints:
         ctx.update_data(last_print=[spec.to_dict() for spec in reply.prints])
+        _print_on_server(uow, ctx, reply, reprint=handler is Handler.REPRINT)
     ctx.state.updated_at = uow.now()
     response = _response(ctx, reply)
     return _record(uow, ctx, req, reply, response)
@@ -184,17 +191,41 @@ def _open(
         uow.session.add(StationSession(station_id=station.id, step=Step.IDLE.value, data={}))
         uow.session.flush()
         row = uow.session.execute(_LOCK_SESSION, params).one()
-    state, response, stored_code = row
+    state, response, printer_id, stored_code = row
     if response is not None:
         if stored_code != req.code:
             # A retry repeats its scan; another code under the same id is a station bug and
             # must not silently get the first scan's answer.
             raise Conflict("scan.event_reused", event_id=req.event_id)
         return dict(response)
-    ctx = ScanContext(uow, station, state, code, req.lpn, request=req)
+    ctx = ScanContext(uow, station, state, code, req.lpn, request=req, printer_id=printer_id)
     if state.operator_id:
         ctx.operator = operator_info(uow, state.operator_id)
     return ctx
+
+
+def _print_on_server(uow: UnitOfWork, ctx: ScanContext, reply: Reply, *, reprint: bool) -> None:
+    """At a station assigned to a server printer, queue the labels there instead of answering
+    them; the queue is written in the scan's transaction, so a stored answer never prints twice.
+    """
+    if ctx.printer_id is None:
+        return
+    with uow.session.no_autoflush:
+        printer = uow.session.get(Printer, ctx.printer_id)
+    if printer is None:
+        return
+    printers.enqueue(
+        uow,
+        printer,
+        reply.prints,
+        station_id=ctx.station.id,
+        requested_by=ctx.actor.name,
+        reprint=reprint,
+    )
+    count = len(reply.prints)
+    reply.prints = []
+    reply.warnings.append(prompts.render("print.queued", name=printer.name, count=count))
+    reply.extra["printer"] = {"name": printer.name, "queued": count}
 
 
 def _response(ctx: ScanContext, reply: Reply) -> dict[str, Any]:

@@ -118,8 +118,10 @@ LINKS: dict[str, dict[str, Any]] = {
 def _error_responses(route: RouteDoc) -> dict[str, Any]:
     """Every error an operation can answer, all with the error envelope."""
     errors = dict(ERRORS)
-    if route.body is not None or route.multipart:
+    if route.body is not None or route.multipart or route.raw_body:
         errors.update(BODY_ERRORS)
+    if route.raw_body:
+        errors["411"] = "a raw body needs its Content-Length"
     content = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
     return {code: {"description": text, "content": content} for code, text in errors.items()}
 
@@ -139,6 +141,11 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
         op["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": _schema(route.body, components)}},
+        }
+    elif route.raw_body:
+        op["requestBody"] = {
+            "required": True,
+            "content": {route.raw_body: {"schema": {"type": "string", "format": "binary"}}},
         }
     elif route.multipart:
         op["requestBody"] = {

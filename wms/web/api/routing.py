@@ -31,6 +31,8 @@ class RouteDoc:
     response: type[BaseModel] | None
     status: int
     multipart: bool = False
+    #: Media type of a body sent as is (not JSON), e.g. a station's video clip.
+    raw_body: str | None = None
     also: tuple[int, ...] = ()  # other success statuses (a repeat answered 200 …)
 
 
@@ -56,7 +58,7 @@ def _parse_query(model: type[BaseModel]) -> BaseModel:
     for key in request.args:
         values = request.args.getlist(key)
         raw[key] = values if len(values) > 1 else values[0]
-    return model.model_validate(raw)
+    return model.model_validate(raw, strict=False)  # query values are strings by nature
 
 
 def endpoint(
@@ -72,6 +74,7 @@ def endpoint(
     response: type[BaseModel] | None = None,
     status: int = 200,
     multipart: bool = False,
+    raw_body: str | None = None,
     also: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a JSON endpoint: authenticate, validate, call, serialise."""
@@ -110,6 +113,7 @@ def endpoint(
                 response,
                 status,
                 multipart,
+                raw_body,
                 also,
             )
         )

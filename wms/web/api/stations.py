@@ -117,7 +117,8 @@ def heartbeat(principal: Principal, body: s.HeartbeatIn) -> None:
     run(_heartbeat, principal.station_id, body)
 
 
-def _report(uow: UnitOfWork, principal: Principal, body: s.StationExceptionIn) -> int:
+def record_replay_failure(uow: UnitOfWork, principal: Principal, body: s.StationExceptionIn) -> int:
+    """A failed replay in the supervisors' exceptions queue (API and browser stations)."""
     item = FloorException(
         kind="replay_failed",
         station_id=principal.station_id,
@@ -144,7 +145,7 @@ def _report(uow: UnitOfWork, principal: Principal, body: s.StationExceptionIn) -
 )
 def report_exception(principal: Principal, body: s.StationExceptionIn) -> s.Created:
     """Put a failed replay into the supervisors' exceptions queue."""
-    return s.Created(id=run(_report, principal, body))
+    return s.Created(id=run(record_replay_failure, principal, body))
 
 
 @endpoint(

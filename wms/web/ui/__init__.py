@@ -106,10 +106,14 @@ def _http_error(exc: HTTPException) -> Any:
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)
     analytics,
+    billing,
+    clips,
     floor,
     jobs,
     pages,
+    printing,
     returns,
+    stations,
     stock,
     units,
 )
@@ -118,11 +122,15 @@ __all__ = [
     "ANY_USER",
     "STAFF",
     "analytics",
+    "billing",
     "bp",
+    "clips",
     "floor",
     "jobs",
     "pages",
+    "printing",
     "returns",
+    "stations",
     "stock",
     "units",
 ]

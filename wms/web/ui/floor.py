@@ -1,4 +1,4 @@
-"""The floor: live backlog and SLA breaches, throughput, stations, and the exceptions queue."""
+"""The floor: live backlog and SLA breaches, throughput, stations, printers, exceptions queue."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from wms.db.base import utcnow
 from wms.db.models import ExceptionStatus
 from wms.domain.errors import DomainError
-from wms.services import dashboard
+from wms.services import dashboard, printers
 from wms.web.auth import current, protect
 from wms.web.context import run, wms
 from wms.web.ui import STAFF, bp, domain_message
@@ -41,6 +41,8 @@ def _live() -> dict[str, Any]:
             "throughput": q.throughput_today(db, now),
             "stations": q.stations(db, now),
             "open_exceptions": q.open_exception_count(db),
+            "printers": printers.list_printers(db),
+            "duplicates": printers.possible_duplicates(db, limit=10),
         }
 
 

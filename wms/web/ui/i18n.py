@@ -211,8 +211,33 @@ ACTIONS: dict[str, Any] = {
     "claim_rejected": _("claim rejected"),
     "void": _("voided"),
     "photo": _("photo added"),
+    "clip": _("video recorded"),
+    "clips_hold": _("clips held as evidence"),
+    "clips_release": _("clips released"),
 }
-GROUPS = {"reason": REASONS, "decision": DECISIONS, "action": ACTIONS}
+PRINTER_STATES = {
+    "ok": _("ready"),
+    "paper_out": _("paper out"),
+    "ribbon_out": _("ribbon out"),
+    "head_open": _("print head open"),
+    "paused": _("paused"),
+    "not_ready": _("not ready"),
+    "offline": _("offline"),
+    "unknown": _("not checked yet"),
+}
+PRINT_JOB_STATES = {
+    "queued": _("in the queue"),
+    "sending": _("sending"),
+    "printed": _("printed"),
+    "cancelled": _("cancelled"),
+}
+GROUPS = {
+    "reason": REASONS,
+    "decision": DECISIONS,
+    "action": ACTIONS,
+    "printer": PRINTER_STATES,
+    "print_job": PRINT_JOB_STATES,
+}
 
 
 def term(value: Any, group: str = "") -> str:

@@ -13,7 +13,7 @@ from wms.domain.errors import InvalidInput
 from wms.domain.orders import ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType
 from wms.domain.units import UnitState
-from wms.services import printing
+from wms.services import clips, printing
 from wms.web.auth import Principal, current, protect
 from wms.web.context import wms
 from wms.web.ui import ANY_USER, bp, params
@@ -104,10 +104,11 @@ def returns_xlsx() -> Response:
 @bp.route("/returns/<int:order_id>")
 @protect(ANY_USER)
 def return_order(order_id: int) -> Any:
-    """A return order: lines, units, history and floor exceptions."""
+    """A return order: lines, units, clips, history and floor exceptions."""
     with wms().db.reading() as db:
         page = order_page(db, current().actor, order_id)
-    return render_template("ui/order.html", page=page, now=utcnow())
+        videos = clips.order_clips(db, current().actor, page.order.id)
+    return render_template("ui/order.html", page=page, clips=videos, now=utcnow())
 
 
 @bp.route("/returns/<int:order_id>/slip.pdf")
