@@ -1,10 +1,11 @@
 """The web edge: checks every request once before any view runs, and stamps every response.
 
 One place per concern (issue 11):
-- text: no NUL (U+0000) anywhere — path, query, headers, form fields, JSON strings and keys
-  (PostgreSQL cannot store it; no person or scanner means it);
-- JSON bodies: at most `MAX_JSON_BYTES` (chunked bodies too), valid UTF-8 JSON, nested at most
-  `MAX_JSON_DEPTH` levels;
+- text: no NUL (U+0000) anywhere — path, query, headers, form fields, and (through
+  `check_json`, called by the one JSON body parser `api.routing.parse_json_body`) JSON strings
+  and keys (PostgreSQL cannot store it; no person or scanner means it);
+- text bodies (JSON, forms): at most `MAX_JSON_BYTES`, chunked bodies too; JSON must be valid
+  UTF-8 nested at most `MAX_JSON_DEPTH` levels;
 - ids in URLs: the `int` converter stops at the database's integer range (404 beyond);
 - responses: security headers on everything (API, feeds, static files, pages).
 """
@@ -60,8 +61,6 @@ def check_request() -> None:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
             _no_nul(key, key + value)
-    if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):
-        _check_json(request.get_data(cache=True))
 
 
 def _no_nul(field: str, text: str) -> None:
@@ -69,7 +68,8 @@ def _no_nul(field: str, text: str) -> None:
         raise BadRequest("edge.nul_character", field=field.replace("\x00", "\\0")[:40])
 
 
-def _check_json(raw: bytes) -> None:
+def check_json(raw: bytes) -> None:
+    """Refuse a JSON body that nests too deep, does not parse, or holds NUL (`parse_json_body`)."""
     if not raw:
         return  # the view says what it expected
     if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(raw) > MAX_JSON_DEPTH:

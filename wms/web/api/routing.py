@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from wms.domain.errors import BadRequest, UnsupportedJson
 from wms.domain.limits import MAX_JSON_BYTES
 from wms.web.auth import Access, authenticate
+from wms.web.edge import check_json
 
 __all__ = ["MAX_JSON_BYTES", "ROUTES", "RouteDoc", "endpoint", "parse_json_body"]
 
@@ -43,13 +44,14 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def parse_json_body(model: type[M]) -> M:
-    """Validate the JSON body strictly (no coercion of `"2"` or `true` to 2); the edge
-    (`wms.web.edge`) has already capped its size and depth and refused NUL characters."""
+    """Validate the JSON body strictly (no coercion of `"2"` or `true` to 2), after the edge's
+    checks: size (already capped), depth, syntax and NUL characters (`wms.web.edge`)."""
     if not request.is_json:
         raise UnsupportedJson("edge.json_media_type")
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise BadRequest("edge.invalid_json")
+    check_json(raw)
     return model.model_validate_json(raw)
 
 
