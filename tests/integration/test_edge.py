@@ -357,3 +357,23 @@ def test_the_station_page_is_as_strict_as_the_api(
     )
     assert answer.status_code == 400
     assert snapshot(database) == before
+
+
+def test_a_multipart_part_without_a_name_is_not_a_server_error(
+    client: Any, database: Any, station: Any
+) -> None:
+    """Found by the fuzzer: `name=""` parts reach the form with the key None."""
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\n{{}}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="x"\r\n\r\nfalse\r\n--{boundary}--\r\n'
+    )
+    before = snapshot(database)
+    answer = client.post(
+        "/api/v1/units/LPN0000000001/photos",
+        data=body.encode(),
+        headers=station("inspection").headers
+        | {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert 400 <= answer.status_code < 500, answer.get_data(as_text=True)
+    assert snapshot(database) == before

@@ -60,7 +60,8 @@ def check_request() -> None:
         _no_nul(key, value)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
-            _no_nul(key, key + value)
+            # A part named "" comes back with the key None (found by the fuzzer).
+            _no_nul(key or "form", f"{key or ''}{value or ''}")
 
 
 def _no_nul(field: str, text: str) -> None:
