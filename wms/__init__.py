@@ -56,8 +56,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wms.web import api, feeds, ops, station_page, ui
+    from wms.web import api, edge, feeds, ops, station_page, ui
     from wms.web.auth import PUBLIC, protect
+
+    edge.install(app)  # before the blueprints: their `<int:…>` rules use its converter
 
     # The API authenticates with bearer tokens; session-cookie callers are CSRF-checked in auth.
     csrf.exempt(api.bp)

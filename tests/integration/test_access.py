@@ -9,6 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from wms.db.models import User
+from wms.services import accounts
+from wms.services.uow import execute
 from wms.web.auth import Access
 
 # Routes anyone may call, and why.
@@ -50,9 +52,9 @@ def _routes(app: Any) -> list[tuple[str, str, str, Access | None]]:
 def _login(client: Any, database: Any, login: str) -> None:
     with database.reading() as s:
         user = s.execute(sa.select(User).where(User.login == login)).scalar_one()
+    session_id = execute(database, accounts.open_session, user.id)
     with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["pw"] = user.password_hash[-16:]
+        session["sid"] = session_id
 
 
 def _request(

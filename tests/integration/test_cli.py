@@ -145,3 +145,18 @@ def test_a_broken_configuration_is_a_clear_error(run: Any, monkeypatch: pytest.M
     code, out = run("db", "upgrade")
     assert code == 1
     assert "unknown key 'database.nope'" in out
+
+
+def test_password_change_and_disabling_a_user_from_the_command_line(run: Any) -> None:
+    run("db", "upgrade")
+    assert run("user", "add", "boss", "--role", "supervisor", stdin="first-password\n")[0] == 0
+    code, out = run("user", "password", "boss", stdin="second-password\n")
+    assert code == 0, out
+    assert run("user", "password", "nobody", stdin="second-password\n")[0] == 1
+    with run.engine().connect() as conn:
+        stored = conn.execute(sa.select(User.password_hash).where(User.login == "boss")).scalar()
+    assert accounts.verify_password(stored, "second-password")
+    assert run("user", "disable", "boss")[0] == 0
+    with run.engine().connect() as conn:
+        assert conn.execute(sa.select(User.active).where(User.login == "boss")).scalar() is False
+    assert run("user", "enable", "boss")[0] == 0

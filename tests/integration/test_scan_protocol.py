@@ -34,8 +34,11 @@ def test_the_same_event_twice_returns_the_stored_answer_and_changes_nothing(
     again = receipt.post(HEADPHONES, event_id=event_id)
     assert again == first
     assert snapshot(database) == before
-    # The event id is what counts: a different code with the same id is still the stored answer.
-    assert receipt.post(CASE, event_id=event_id) == first
+    # A different code under the same id is a station bug, not a retry (issue 11): 409.
+    other = {"event_id": event_id, "code": CASE, "scanned_at": "2026-11-23T10:00:00+00:00"}
+    answer = receipt.client.post("/api/v1/scan", json=other, headers=receipt.headers)
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["code"] == "conflict"
     assert snapshot(database) == before
 
 

@@ -84,6 +84,34 @@ def user_add(login: str, role: str, merchant: str | None) -> None:
     click.echo(f"user {user.login} ({user.role.value}) created")
 
 
+@user_group.command("password")
+@click.argument("login")
+@domain_errors
+def user_password(login: str) -> None:
+    """Set a new password (read from standard input); every session of the user ends."""
+    password = _read_password()
+    execute(database(), accounts.set_password, CLI_ACTOR, login, password)
+    click.echo(f"password of {login} changed; its sessions ended")
+
+
+@user_group.command("disable")
+@click.argument("login")
+@domain_errors
+def user_disable(login: str) -> None:
+    """Disable a login; its sessions end at once."""
+    execute(database(), accounts.set_active, CLI_ACTOR, login, False)
+    click.echo(f"user {login} disabled")
+
+
+@user_group.command("enable")
+@click.argument("login")
+@domain_errors
+def user_enable(login: str) -> None:
+    """Enable a disabled login again."""
+    execute(database(), accounts.set_active, CLI_ACTOR, login, True)
+    click.echo(f"user {login} enabled")
+
+
 @click.group("integration")
 def integration_group() -> None:
     """Systems that call the integration API."""

@@ -158,3 +158,18 @@ def open_database(config: Settings | DatabaseSettings) -> Database:
         uid=uid,
         settings=app_settings,
     )
+
+
+def serialize_on(session: Session, namespace: str, key: str) -> None:
+    """Make transactions about the same `key` run one after the other, until this one ends.
+
+    PostgreSQL: a transaction-scoped advisory lock on a hash of (namespace, key); a waiter's next
+    statement then sees what the holder committed. SQLite needs nothing: every writing
+    transaction starts with BEGIN IMMEDIATE, which already takes the database's write lock.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"{namespace}:{key}"},
+    )

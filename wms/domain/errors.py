@@ -79,3 +79,17 @@ class Conflict(DomainError):
     """The operation conflicts with the current data (duplicate, already done, ...)."""
 
     code = "conflict"
+
+
+class BadRequest(DomainError):
+    """The request itself is unusable (a NUL character, JSON nested too deep …); nothing ran."""
+
+    code = "bad_request"
+    http_status = 400
+
+
+class UnsupportedJson(DomainError):
+    """A JSON endpoint got a body of another media type."""
+
+    code = "unsupported_media_type"
+    http_status = 415

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -19,6 +20,7 @@ from wms.db.models import (
     StationRole,
     User,
     UserRole,
+    UserSession,
 )
 from wms.domain.errors import Conflict, InvalidInput, NotFound
 from wms.services.uow import Actor, UnitOfWork
@@ -214,3 +216,66 @@ def _dummy() -> str:
     if _dummy_hash is None:
         _dummy_hash = _hasher.hash("timing-equaliser")
     return _dummy_hash
+
+
+# -- dashboard sessions (server-side: revocable at once) ----------------------------------------
+
+
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+def open_session(uow: UnitOfWork, user_id: int) -> str:
+    """Start a dashboard session; returns the random id the cookie carries (stored hashed)."""
+    session_id = secrets.token_urlsafe(32)
+    now = uow.now()
+    uow.session.execute(  # the user's expired sessions go with the next login
+        sa.delete(UserSession).where(
+            UserSession.user_id == user_id, UserSession.created_at < now - SESSION_LIFETIME
+        )
+    )
+    uow.session.add(UserSession(id_hash=hash_token(session_id), user_id=user_id, created_at=now))
+    return session_id
+
+
+def user_of_session(session: Session, session_id: str, now: datetime) -> User | None:
+    """The active user of a live session, else None (logged out, expired, revoked, disabled)."""
+    user = session.execute(
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.id_hash == hash_token(session_id),
+            UserSession.created_at > now - SESSION_LIFETIME,
+        )
+    ).scalar_one_or_none()
+    return user if user is not None and user.active else None
+
+
+def close_session(uow: UnitOfWork, session_id: str) -> None:
+    """End one session (logout): a copy of its cookie opens nothing afterwards."""
+    uow.session.execute(sa.delete(UserSession).where(UserSession.id_hash == hash_token(session_id)))
+
+
+def _user(session: Session, login: str) -> User:
+    user = session.execute(sa.select(User).where(User.login == login)).scalar_one_or_none()
+    if user is None:
+        raise NotFound("user.not_found", user=login)
+    return user
+
+
+def set_password(uow: UnitOfWork, actor: Actor, login: str, password: str) -> User:
+    """Change a user's password and end every session the user has."""
+    user = _user(uow.session, login)
+    user.password_hash = hash_password(password)
+    uow.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    uow.audit("user", user.id, "password", actor)
+    return user
+
+
+def set_active(uow: UnitOfWork, actor: Actor, login: str, active: bool) -> User:
+    """Enable or disable a login; disabling ends every session at once."""
+    user = _user(uow.session, login)
+    user.active = active
+    if not active:
+        uow.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    uow.audit("user", user.id, "enable" if active else "disable", actor)
+    return user

@@ -15,6 +15,7 @@ from wms.db.models import (
     MerchantOrderCount,
     User,
 )
+from wms.db.session import serialize_on
 from wms.domain.errors import Conflict, InvalidInput, NotFound
 from wms.domain.returns import Marketplace
 from wms.services import accounts
@@ -128,6 +129,8 @@ def login(
 
     A throttled attempt does not even verify the password, so guessing gets nowhere.
     """
+    # Attempts on one login name queue up here, so fifty at once verify exactly the limit.
+    serialize_on(uow.session, "login", login_name.lower())
     if recent_failures(uow.session, login_name, uow.now()) >= limit_per_minute:
         return None, True
     user = accounts.authenticate_user(uow.session, login_name, password)

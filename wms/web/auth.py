@@ -15,11 +15,12 @@ from flask import g, request, session
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from wms.db.models import StationRole, User, UserRole
+from wms.db.base import utcnow
+from wms.db.models import StationRole, UserRole
 from wms.services import accounts
 from wms.services.cache import TtlCache
 from wms.services.uow import Actor
-from wms.web.context import wms
+from wms.web.context import run, wms
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,12 +108,12 @@ def _load_token_principal(token: str) -> Principal | None:
 
 def session_user() -> Principal | None:
     """The dashboard user logged in with the session cookie, if any."""
-    user_id = session.get("user_id")
-    if not isinstance(user_id, int):
+    session_id = session.get("sid")
+    if not isinstance(session_id, str):
         return None
     with wms().db.reading() as db:
-        user = db.get(User, user_id)
-        if user is None or not user.active or session.get("pw") != user.password_hash[-16:]:
+        user = accounts.user_of_session(db, session_id, utcnow())
+        if user is None:
             return None
         actor = Actor(
             user.login,
@@ -183,9 +184,16 @@ def current() -> Principal:
     return principal
 
 
-def login_session(user: User) -> None:
-    """Bind a dashboard login to the session (a password change logs out other sessions)."""
+def login_session(session_id: str) -> None:
+    """Bind a dashboard login to the cookie: only the random session id, nothing of the user."""
     session.clear()
-    session["user_id"] = user.id
-    session["pw"] = user.password_hash[-16:]
+    session["sid"] = session_id
     session.permanent = True
+
+
+def logout_session() -> None:
+    """End the dashboard session on the server (a copied cookie stops working) and forget it."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        run(accounts.close_session, session_id)
+    session.clear()

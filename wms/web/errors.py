@@ -41,6 +41,14 @@ def _language() -> str:
     return best or "en"
 
 
+def with_exception_headers(response: Response, exc: HTTPException) -> Response:
+    """Keep the headers an HTTP error carries (`Allow` on 405, `Retry-After` …) on our body."""
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers on the app."""
 
@@ -80,7 +88,8 @@ def register_error_handlers(app: Flask) -> None:
         if not _wants_json():
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _json(exc.code or 500, code, exc.description or exc.name or "error")
+        response, status = _json(exc.code or 500, code, exc.description or exc.name or "error")
+        return with_exception_headers(response, exc), status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

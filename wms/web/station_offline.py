@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import jsonify, request, send_from_directory, url_for
+from flask import jsonify, send_from_directory, url_for
 
 from wms.domain.station_session import StationRole
 from wms.services import receiving
 from wms.services.sequences import format_lpn
+from wms.web.api.routing import parse_json_body
 from wms.web.api.schemas import StationExceptionIn
 from wms.web.api.stations import record_replay_failure
 from wms.web.auth import PUBLIC, protect
@@ -35,7 +36,7 @@ def lpn_block() -> Any:
 @protect_page
 def report_exception() -> Any:
     """A scan the page's journal could not replay: into the supervisors' exceptions queue."""
-    body = StationExceptionIn.model_validate(request.get_json(silent=True))
+    body = parse_json_body(StationExceptionIn)  # as strict as the API
     return jsonify(id=run(record_replay_failure, _principal(), body)), 201
 
 

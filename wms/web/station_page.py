@@ -32,7 +32,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -54,6 +54,8 @@ from wms.services import station_login
 from wms.services.scan import ScanRequest, handle_scan
 from wms.services.scan.context import session_hints
 from wms.services.uow import Actor
+from wms.web.api.routing import parse_json_body
+from wms.web.api.schemas import Timestamp
 from wms.web.auth import PUBLIC, STATION, Access, AuthError, Principal, protect
 from wms.web.context import run, wms
 from wms.web.ops import scan_metrics
@@ -112,12 +114,12 @@ class TokenForm(FlaskForm):  # type: ignore[misc]
 class PageScanIn(BaseModel):
     """One scan typed into the page."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # as strict as `POST /api/v1/scan`
 
     event_id: str = Field(min_length=36, max_length=36)
     code: str = Field(min_length=1, max_length=4096)
     # Set by the page's offline journal on replay: when it was scanned, the LPN it labelled.
-    scanned_at: AwareDatetime | None = None
+    scanned_at: Timestamp | None = None
     lpn: str | None = Field(default=None, pattern=r"^LPN[0-9]{10}$")
     offline: bool = False
 
@@ -244,7 +246,7 @@ def scan() -> Any:
     """Apply one scan exactly like `POST /api/v1/scan`, answered for the page."""
     principal = _principal()
     assert principal.station_id is not None
-    body = PageScanIn.model_validate(request.get_json(silent=True))
+    body = parse_json_body(PageScanIn)
     req = ScanRequest(
         event_id=body.event_id,
         code=body.code,

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from wms.db.models import Station, User
 from wms.domain.station_login import is_login_code
 from wms.domain.station_session import StationRole
-from wms.services import station_login
+from wms.services import accounts, station_login
+from wms.services.uow import execute
 from wms.web.station_commands import command_buttons
 
 on_sqlite = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -55,8 +56,9 @@ def as_supervisor(app: Any) -> Any:
     client = app.test_client()
     with app.extensions["wms"].db.reading() as db:
         user = db.execute(sa.select(User).where(User.login == "supervisor")).scalar_one()
+    session_id = execute(app.extensions["wms"].db, accounts.open_session, user.id)
     with client.session_transaction() as session:
-        session["user_id"], session["pw"] = user.id, user.password_hash[-16:]
+        session["sid"] = session_id  # a server-side dashboard session (issue 11)
     return client
 
 

@@ -10,6 +10,7 @@ from wms.db.models.access import (
     StationSession,
     User,
     UserRole,
+    UserSession,
 )
 from wms.db.models.billing import (
     BillableEvent,
@@ -105,6 +106,7 @@ __all__ = [
     "Unit",
     "User",
     "UserRole",
+    "UserSession",
     "Warehouse",
     "Zone",
 ]

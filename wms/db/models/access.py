@@ -93,6 +93,19 @@ class User(CreatedAt, Base):
     )
 
 
+class UserSession(CreatedAt, Base):
+    """A dashboard login in one browser: the cookie carries a random id, the table its SHA-256.
+
+    Deleting the row ends the session at once (logout, password change, user disabled); the
+    cookie holds nothing derived from the password.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
 class IntegrationClient(CreatedAt, Base):
     """A system that announces returns and books stock through the API (token hashed)."""
 

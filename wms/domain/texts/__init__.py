@@ -16,6 +16,7 @@ from wms.domain.texts import (
     claims,
     clips,
     dashboard,
+    edge,
     errors,
     floor,
     handheld,
@@ -38,6 +39,7 @@ AREAS: tuple[ModuleType, ...] = (
     claims,
     claim_exchange,
     floor,
+    edge,
 )
 
 

@@ -16,7 +16,7 @@ from wms.db.models import Operator, Printer, ScanEvent, Station, StationSession
 from wms.db.session import writes_in
 from wms.domain import barcodes, prompts
 from wms.domain.barcodes import CodeKind
-from wms.domain.errors import DomainError
+from wms.domain.errors import Conflict, DomainError
 from wms.domain.station_session import Handler, Step, handler_for
 from wms.services import floor_exceptions, printers
 from wms.services.cache import TtlCache
@@ -80,12 +80,20 @@ _FIND_EVENT = sa.select(ScanEvent.response).where(
     ScanEvent.event_id == sa.bindparam("event_id"),
 )
 _STORED = _FIND_EVENT.scalar_subquery()
+_STORED_CODE = (
+    sa.select(ScanEvent.code)
+    .where(
+        ScanEvent.station_id == sa.bindparam("station_id"),
+        ScanEvent.event_id == sa.bindparam("event_id"),
+    )
+    .scalar_subquery()
+)
 # The station's server printer rides along: assignments change at any time, from any process.
 _PRINTER_ID = (
     sa.select(Station.printer_id).where(Station.id == sa.bindparam("station_id")).scalar_subquery()
 )
 _LOCK_SESSION = (
-    sa.select(StationSession, _STORED, _PRINTER_ID)
+    sa.select(StationSession, _STORED, _PRINTER_ID, _STORED_CODE)
     .where(StationSession.station_id == sa.bindparam("station_id"))
     .with_for_update(of=StationSession)
 )
@@ -188,8 +196,12 @@ def _open(
         uow.session.add(StationSession(station_id=station.id, step=Step.IDLE.value, data={}))
         uow.session.flush()
         row = uow.session.execute(_LOCK_SESSION, params).one()
-    state, response, printer_id = row
+    state, response, printer_id, stored_code = row
     if response is not None:
+        if stored_code != req.code:
+            # A retry repeats its scan; another code under the same id is a station bug and
+            # must not silently get the first scan's answer.
+            raise Conflict("scan.event_reused", event_id=req.event_id)
         return dict(response)
     ctx = ScanContext(uow, station, state, code, req.lpn, request=req, printer_id=printer_id)
     if state.operator_id:

@@ -12,25 +12,28 @@ from wms.db import queries
 from wms.db.models import Invoice, Merchant
 from wms.domain.billing import Period
 from wms.domain.invoices import InvoiceState
+from wms.domain.limits import MAX_DB_INT
 from wms.services import billing_queries as q
 from wms.services import invoicing
 from wms.web.api import bp
 from wms.web.api.routing import endpoint
-from wms.web.api.schemas import Strict
+from wms.web.api.schemas import Query
 from wms.web.auth import INTEGRATION, USER, Access, Principal
 from wms.web.context import wms
 
 READERS = Access(frozenset({INTEGRATION, USER}))
 
 
-class InvoiceQuery(Strict):
+class InvoiceQuery(Query):
     """Which invoices to list."""
 
     merchant: str | None = Field(default=None, max_length=40)
     period: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     state: str | None = Field(default=None, pattern=r"^(draft|final|paid|cancelled)$")
     limit: int = Field(default=100, ge=1, le=500)
-    before: int | None = Field(default=None, ge=1, description="id of the last invoice seen")
+    before: int | None = Field(
+        default=None, ge=1, le=MAX_DB_INT, description="id of the last invoice seen"
+    )
 
 
 class InvoiceLineOut(BaseModel):
@@ -79,10 +82,10 @@ class InvoiceList(BaseModel):
     next_before: int | None
 
 
-class EventQuery(Strict):
+class EventQuery(Query):
     """A page of events (keyset on the event id)."""
 
-    after: int | None = Field(default=None, ge=0)
+    after: int | None = Field(default=None, ge=0, le=MAX_DB_INT)
     limit: int = Field(default=200, ge=1, le=1000)
 
 

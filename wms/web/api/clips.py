@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from wms.db.models import Clip, ReturnOrder, StationRole
@@ -16,7 +16,7 @@ from wms.services import clips
 from wms.services.uow import Actor, UnitOfWork
 from wms.web.api import bp
 from wms.web.api.routing import endpoint
-from wms.web.api.schemas import Strict
+from wms.web.api.schemas import Query, Timestamp
 from wms.web.auth import STATION, Access, Principal
 from wms.web.context import run, wms
 from wms.web.errors import ApiError
@@ -28,7 +28,7 @@ RECEIPT_STATIONS = Access(
 CLIENT_ID = r"^[A-Za-z0-9-]{8,64}$"
 
 
-class ClipQuery(Strict):
+class ClipQuery(Query):
     """What the station knows about the clip (the body is the MP4 itself)."""
 
     start_event_id: str = Field(
@@ -36,8 +36,8 @@ class ClipQuery(Strict):
         description="event id of the scan that opened the receipt (order code or CMD:BLIND)",
     )  # fmt: skip
     order_code: str = Field(default="", max_length=64)
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    started_at: Timestamp
+    ended_at: Timestamp
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the body")
 
 
@@ -93,6 +93,7 @@ def _attach(
     query=ClipQuery,
     response=ClipOut,
     status=201,
+    also=(200,),
     raw_body=clips.CONTENT_TYPE,
     summary="Upload the video of an opened parcel (body: video/mp4; idempotent by clip id)",
     tag="stations",

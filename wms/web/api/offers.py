@@ -15,7 +15,7 @@ from wms.services import offers
 from wms.services.offers import OfferInput
 from wms.web.api import bp
 from wms.web.api.routing import endpoint
-from wms.web.api.schemas import Strict
+from wms.web.api.schemas import DbId, Query, Strict
 from wms.web.auth import INTEGRATION, STAFF_ROLES, USER, Access, Principal
 from wms.web.context import run, wms
 
@@ -82,7 +82,7 @@ class OfferList(BaseModel):
     next_cursor: int | None
 
 
-class OfferQuery(Strict):
+class OfferQuery(Query):
     """Filters of the offer list."""
 
     merchant: str | None = Field(default=None, max_length=40)
@@ -91,7 +91,7 @@ class OfferQuery(Strict):
     sku: str | None = Field(default=None, max_length=64)
     channel: Literal["main", "resale"] | None = None
     limit: int = Field(default=100, ge=1, le=500)
-    cursor: int | None = Field(default=None, ge=1)
+    cursor: DbId | None = None
 
 
 class OffersUpserted(BaseModel):

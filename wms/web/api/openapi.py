@@ -74,24 +74,65 @@ def _operation_id(route: RouteDoc) -> str:
     return f"{route.method.lower()}_{slug}"
 
 
+ERRORS = {
+    "400": "unusable request: a NUL character, JSON that does not parse or nests too deep",
+    "401": "not authenticated",
+    "403": "not allowed for this caller",
+    "404": "not found, or not visible to this caller",
+    "409": "conflicts with the current data (state, duplicate, reused idempotency key or event)",
+    "422": "invalid values (the details list each field)",
+}
+BODY_ERRORS = {
+    "413": "the body is larger than 1 MB (uploads: the configured upload limit)",
+    "415": "the body is not of the documented media type",
+}
+
+
+_RETURN_LINKS = {
+    "GetReturn": {
+        "operationId": "get_api_v1_returns_int_order_id",
+        "parameters": {"order_id": "$response.body#/id"},
+    },
+    "ListReturnsInState": {
+        "operationId": "get_api_v1_returns",
+        "parameters": {"state": "$response.body#/state"},
+    },
+}
+_STOCK_LINKS = {
+    "GetStock": {
+        "operationId": "get_api_v1_stock",
+        "parameters": {"sku": "$response.body#/sku", "merchant": "$response.body#/merchant"},
+    }
+}
+# OpenAPI links: what a client (and the stateful fuzzer) can do next with an answer.
+LINKS: dict[str, dict[str, Any]] = {
+    "post_api_v1_returns": _RETURN_LINKS,
+    "post_api_v1_stock_inbound": _STOCK_LINKS,
+    "post_api_v1_stock_outbound": _STOCK_LINKS,
+    "post_api_v1_stock_reservations": _STOCK_LINKS,
+    "post_api_v1_stock_releases": _STOCK_LINKS,
+    "post_api_v1_stock_adjustments": _STOCK_LINKS,
+}
+
+
+def _error_responses(route: RouteDoc) -> dict[str, Any]:
+    """Every error an operation can answer, all with the error envelope."""
+    errors = dict(ERRORS)
+    if route.body is not None or route.multipart or route.raw_body:
+        errors.update(BODY_ERRORS)
+    if route.raw_body:
+        errors["411"] = "a raw body needs its Content-Length"
+    content = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
+    return {code: {"description": text, "content": content} for code, text in errors.items()}
+
+
 def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": route.summary,
         "tags": [route.tag],
         "operationId": _operation_id(route),
         "security": _security(route.access),
-        "responses": {
-            "400": {
-                "description": "bad request",
-                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
-            },
-            "401": {"description": "not authenticated"},
-            "403": {"description": "not allowed"},
-            "422": {
-                "description": "invalid values",
-                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
-            },
-        },
+        "responses": _error_responses(route),
     }
     params = _parameters(route, route.rule, components)
     if params:
@@ -118,13 +159,16 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
                 }
             },
         }
-    if route.status == 204 or route.response is None:
-        op["responses"][str(route.status)] = {"description": "done"}
-    else:
-        op["responses"][str(route.status)] = {
-            "description": "ok",
-            "content": {"application/json": {"schema": _schema(route.response, components)}},
-        }
+    for status in (route.status, *route.also):
+        if status == 204 or route.response is None:
+            op["responses"][str(status)] = {"description": "done"}
+        else:
+            op["responses"][str(status)] = {
+                "description": "ok" if status == route.status else "ok (a repeat)",
+                "content": {"application/json": {"schema": _schema(route.response, components)}},
+            }
+            if links := LINKS.get(op["operationId"]):
+                op["responses"][str(status)]["links"] = links
     return op
 
 

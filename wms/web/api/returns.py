@@ -100,6 +100,7 @@ def get_return(principal: Principal, order_id: int) -> s.ReturnOut:
     body=s.AnnounceIn,
     response=s.ReturnOut,
     status=201,
+    also=(200,),
     summary="Announce an expected return (idempotent by external_id)",
     tag="integration",
 )

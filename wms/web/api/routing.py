@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
+from wms.domain.errors import BadRequest, UnsupportedJson
+from wms.domain.limits import MAX_JSON_BYTES
 from wms.web.auth import Access, authenticate
-from wms.web.errors import ApiError
+from wms.web.edge import check_json
 
-MAX_JSON_BYTES = 1_000_000
+__all__ = ["MAX_JSON_BYTES", "ROUTES", "RouteDoc", "endpoint", "parse_json_body"]
 
 
 @dataclass(frozen=True)
@@ -32,20 +34,25 @@ class RouteDoc:
     multipart: bool = False
     #: Media type of a body sent as is (not JSON), e.g. a station's video clip.
     raw_body: str | None = None
+    also: tuple[int, ...] = ()  # other success statuses (a repeat answered 200 …)
 
 
 ROUTES: list[RouteDoc] = []
 
 
-def _parse_body(model: type[BaseModel]) -> BaseModel:
-    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        raise ApiError(413, "too_large", f"JSON bodies are limited to {MAX_JSON_BYTES} bytes")
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_json_body(model: type[M]) -> M:
+    """Validate the JSON body strictly (no coercion of `"2"` or `true` to 2), after the edge's
+    checks: size (already capped), depth, syntax and NUL characters (`wms.web.edge`)."""
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "invalid_json", "the body is not valid JSON")
-    return model.model_validate(data)
+        raise UnsupportedJson("edge.json_media_type")
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise BadRequest("edge.invalid_json")
+    check_json(raw)
+    return model.model_validate_json(raw)
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
@@ -53,7 +60,7 @@ def _parse_query(model: type[BaseModel]) -> BaseModel:
     for key in request.args:
         values = request.args.getlist(key)
         raw[key] = values if len(values) > 1 else values[0]
-    return model.model_validate(raw)
+    return model.model_validate(raw, strict=False)  # query values are strings by nature
 
 
 def endpoint(
@@ -70,6 +77,7 @@ def endpoint(
     status: int = 200,
     multipart: bool = False,
     raw_body: str | None = None,
+    also: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a JSON endpoint: authenticate, validate, call, serialise."""
 
@@ -78,7 +86,7 @@ def endpoint(
         def view(**kwargs: Any) -> Any:
             principal = authenticate(access)
             if body is not None:
-                kwargs["body"] = _parse_body(body)
+                kwargs["body"] = parse_json_body(body)
             if query is not None:
                 kwargs["query"] = _parse_query(query)
             result = fn(principal, **kwargs)
@@ -108,6 +116,7 @@ def endpoint(
                 status,
                 multipart,
                 raw_body,
+                also,
             )
         )
         return view

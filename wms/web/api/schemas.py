@@ -4,19 +4,38 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from wms.domain.grading import Decision
+from wms.domain.limits import MAX_DB_INT, MAX_ORDER_CODE, to_utc
+from wms.domain.orders import ReturnOrderState
 from wms.domain.returns import Marketplace, ReturnReason, ReturnType
 from wms.domain.stock import Channel
 
 
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields, so a typo is an error and not a silent no-op."""
+    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op) and coerce
+    nothing: `"2"`, `" 2 "` and `true` are not the number 2, `"yes"` is not a boolean. Bodies are
+    validated from the JSON text (`model_validate_json`), where timestamps and decimals are
+    strings by nature."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    """Query parameters: strings by nature, converted to the field types; unknown ones refused."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# An id or cursor that fits the database's integer columns.
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
+# An aware timestamp, stored in UTC; one whose conversion would overflow is refused (422).
+Timestamp = Annotated[AwareDatetime, AfterValidator(to_utc)]
+# Query parameters are documented inline (no $refs), so the enum is spelled as a Literal.
+OrderStateName = Literal[tuple(state.value for state in ReturnOrderState)]  # type: ignore[valid-type]
 
 
 class Prompt(BaseModel):
@@ -36,7 +55,7 @@ class ScanIn(Strict):
     event_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
     code: str = Field(max_length=4096, description="raw scan; GS (\\u001d) separators kept")
     symbology: str | None = Field(default=None, pattern=r"^\][A-Za-z][0-9A-Za-z]$")
-    scanned_at: AwareDatetime
+    scanned_at: Timestamp
     lpn: str | None = Field(
         default=None, pattern=r"^LPN[0-9]{10}$", description="LPN assigned offline from a block"
     )
@@ -153,7 +172,9 @@ class AnnounceIn(Strict):
 
     merchant: str = Field(min_length=1, max_length=40, description="merchant code")
     marketplace: Marketplace
-    order_code: str = Field(min_length=1, max_length=64)
+    order_code: str = Field(
+        min_length=1, max_length=MAX_ORDER_CODE, description="printed as Code 128 on the slip"
+    )
     return_type: ReturnType
     reason: ReturnReason | None = None
     external_id: str | None = Field(default=None, max_length=100)
@@ -161,8 +182,8 @@ class AnnounceIn(Strict):
     reverse_logistics_cost: Decimal = Field(
         default=Decimal("0"), ge=0, max_digits=12, decimal_places=2
     )
-    ordered_at: AwareDatetime | None = None
-    expected_at: AwareDatetime | None = None
+    ordered_at: Timestamp | None = None
+    expected_at: Timestamp | None = None
     lines: list[LineIn] = Field(default_factory=list, max_length=500)
 
 
@@ -184,7 +205,7 @@ class ReturnOut(BaseModel):
     order_code: str | None
     return_type: str
     reason: str
-    state: str
+    state: ReturnOrderState
     announced: bool
     created_at: datetime
     received_at: datetime | None
@@ -201,14 +222,14 @@ class ReturnList(BaseModel):
     next_cursor: int | None
 
 
-class ReturnQuery(Strict):
+class ReturnQuery(Query):
     """Filters of the return list."""
 
-    state: str | None = Field(default=None, max_length=20)
+    state: OrderStateName | None = None
     merchant: str | None = Field(default=None, max_length=40)
     q: str | None = Field(default=None, max_length=100, description="order code, number or LPN")
     limit: int = Field(default=50, ge=1, le=500)
-    cursor: int | None = Field(default=None, ge=1)
+    cursor: DbId | None = None
 
 
 class HistoryEvent(BaseModel):
@@ -241,7 +262,7 @@ class DecisionIn(Strict):
 # --- stock ------------------------------------------------------------------------------------
 
 
-class StockQuery(Strict):
+class StockQuery(Query):
     """Which stock to show."""
 
     sku: str = Field(min_length=1, max_length=64)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from wms.domain.errors import DomainError
 from wms.web.auth import STAFF_ROLES, USER, Access, AuthError
+from wms.web.errors import with_exception_headers
 from wms.web.ui.i18n import _, current_language, init_babel
 from wms.web.ui.params import BadParam
 
@@ -99,7 +100,8 @@ def _csrf_error(exc: CSRFError) -> Any:
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Any:
     code = exc.code or 500
-    return _error_page(code, f"{code} {exc.name}", exc.description or "")
+    page, status = _error_page(code, f"{code} {exc.name}", exc.description or "")
+    return with_exception_headers(Response(page, status, mimetype="text/html"), exc)
 
 
 from wms.web.ui import (  # noqa: E402  (the views register themselves on `bp`)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from wms.services import dashboard
-from wms.web.auth import PUBLIC, STAFF_ROLES, current, login_session, protect
+from wms.services import accounts, dashboard
+from wms.web.auth import PUBLIC, STAFF_ROLES, current, login_session, logout_session, protect
 from wms.web.context import run, wms
 from wms.web.ui import ANY_USER, bp
 from wms.web.ui.forms import EmptyForm, LanguageForm, LoginForm
@@ -16,8 +18,23 @@ from wms.web.ui.i18n import _ as _l
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site relative paths: an absolute URL here would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A same-site path to go to after login, else the landing page (never an open redirect).
+
+    Browsers drop tabs and newlines from URLs and read `\\` as `/`, so `/%09/host` or `/\\host`
+    would become `//host`: the target is checked after percent-decoding, and control
+    characters anywhere or a backslash in the path refuse it outright.
+    """
+    if not target or len(target) > 2000:
+        return url_for("ui.index")
+    decoded = unquote(target)
+    path = decoded.split("?", 1)[0]
+    if (
+        target.startswith("/")
+        and not re.search(r"[\x00-\x1f\x7f]", decoded)
+        and "\\" not in path
+        and not path.startswith("//")
+        and not urlsplit(decoded).netloc
+    ):
         return target
     return url_for("ui.index")
 
@@ -43,7 +60,7 @@ def login() -> Any:
             if user.language is None and language in LANGUAGES:
                 run(dashboard.set_language, user.id, language)
                 user.language = language
-            login_session(user)
+            login_session(run(accounts.open_session, user.id))
             if user.language:
                 session["lang"] = user.language
             return redirect(_safe_next(request.args.get("next")))
@@ -62,8 +79,8 @@ login.wms_access = PUBLIC  # type: ignore[attr-defined]
 @bp.route("/logout", methods=["POST"])
 @protect(ANY_USER)
 def logout() -> Any:
-    """End the session."""
-    session.clear()
+    """End the session, on the server too."""
+    logout_session()
     return redirect(url_for("ui.login"))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from wms.db.models import Merchant
 from wms.domain.errors import NotFound
+from wms.domain.limits import EARLIEST, LATEST, MAX_DB_INT
 from wms.web.auth import Principal
 from wms.web.ui.queries.sql import Period, last_days
 
@@ -44,11 +45,13 @@ def choice(name: str, allowed: Iterable[str]) -> str | None:
     return value
 
 
-def integer(name: str, *, minimum: int = 0, maximum: int = 2**62) -> int | None:
-    """A whole number within bounds."""
+def integer(name: str, *, minimum: int = 0, maximum: int = MAX_DB_INT) -> int | None:
+    """A whole number within bounds (by default those of the database's integer columns)."""
     value = text(name)
     if value is None:
         return None
+    if not value.isascii() or not value.isdigit():  # int() would also take " 2", "+2", "2_0"
+        raise BadParam(name, value, gettext("a whole number"))
     try:
         number = int(value)
     except ValueError:
@@ -64,9 +67,12 @@ def day(name: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        found = date.fromisoformat(value)
     except ValueError:
         raise BadParam(name, value, gettext("a date like 2026-03-31")) from None
+    if not EARLIEST.date() <= found <= LATEST.date():  # period arithmetic stays in range
+        raise BadParam(name, value, gettext("a date like 2026-03-31"))
+    return found
 
 
 def period(now: datetime, default_days: int = 30) -> Period:
