@@ -44,10 +44,10 @@ VOCABULARIES["categories"] = sorted({category for _m, _s, _t, category, *_x in P
 SAME_EVERYWHERE = {
     "LPN", "CMD", "USB-COM", "DataMatrix", "Kaspi", "Wildberries", "Ozon", "GS1", "EAN", "UPC",
     "GTIN", "SKU", "JPEG", "PNG", "WebP", "Samovar", "Qulaq", "Pro", "BIN-A-", "OP-", "GS",
-    "Enter", "PDF", "pdf", "xlsx", "XLSX", "CSV", "csv", "ZPL",
+    "Enter", "PDF", "pdf", "xlsx", "XLSX", "CSV", "csv", "ZPL", "NUL", "JSON", "UTF-",
 }  # fmt: skip
 CODE_LIKE = re.compile(
-    r"\{[a-z_]+\}|CMD:[A-Z-]+|--[a-z-]+(?: [a-z_]+)?|https?://\S+|(?<!\w)/[a-z][\w/-]*"
+    r"\{[a-z_]+\}|CMD:[A-Z-]+|--[a-z-]+(?: [a-z_]+)?|https?://\S+|(?<!\w)/[a-z][\w/-]*|\b[a-z]+/[a-z][\w.+-]*"
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
 

@@ -216,7 +216,16 @@ def _koktem_photo(site: Site, login: Any) -> int:
 
 def test_forms_without_their_csrf_token_are_refused(site: Site, login: Any) -> None:
     session = login("supervisor")
-    lpn = _unit(site, "KOKTEM", UnitState.AWAITING_DECISION)
+    # Any merchant's unit awaiting a decision (the newest: other tests take the oldest); the
+    # simulation's claims decide some units, so one merchant may have none left.
+    row = _one(
+        site,
+        sa.select(Unit.lpn)
+        .where(Unit.state == UnitState.AWAITING_DECISION)
+        .order_by(Unit.id.desc()),
+    )
+    assert row, "the simulation left no unit awaiting_decision"
+    lpn = row[0]
     session.go(f"/units/{lpn}")
     session.page.evaluate(
         "() => document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())"
