@@ -47,7 +47,7 @@ SAME_EVERYWHERE = {
     "Enter", "PDF", "pdf", "xlsx", "XLSX", "CSV", "csv", "ZPL", "NUL", "JSON", "UTF-",
 }  # fmt: skip
 CODE_LIKE = re.compile(
-    r"\{[a-z_]+\}|CMD:[A-Z-]+|--[a-z-]+(?: [a-z_]+)?|https?://\S+|(?<!\w)/[a-z][\w/-]*|\b[a-z]+/[a-z][\w.+-]*"
+    r"\{[a-z_]+\}|CMD:[A-Z-]+|--[a-z-]+(?: [a-z_]+)?|https?://\S+|(?<!\w)/[a-z][\w/-]*|application/json"
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
 

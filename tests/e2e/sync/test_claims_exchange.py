@@ -7,18 +7,17 @@ its return when the goods are received at the station."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from tests.e2e.sync.worker import ROOT, start_sync_worker, sync_env
 from tests.marketplaces.conftest import Control
 from wms.db.models import Claim, Product, ProductBarcode, ReturnOrder, Station
 from wms.domain.claims import ClaimState
@@ -33,7 +32,6 @@ from wms.services.sync.demo import sandbox_seeds
 from wms.services.uow import SYSTEM, Actor, UnitOfWork, execute
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 30.0
 COMMENT = "Фото не относится к товару из заказа"
 
@@ -58,15 +56,7 @@ def sandboxes(
 
 
 def _env(settings: Any, wb: SandboxHandle, ozon: SandboxHandle) -> dict[str, str]:
-    return {
-        **os.environ,
-        "WMS_DATABASE__URL": settings.database.url,
-        "WMS_SERVER__SECRET_KEY": settings.server.secret_key,
-        "WMS_MARKETPLACES__WILDBERRIES__BASE_URL": wb.url,
-        "WMS_MARKETPLACES__OZON__BASE_URL": ozon.url,
-        "WMS_MARKETPLACES__KASPI__ENABLED": "false",
-        "WMS_SYNC__POLL_INTERVAL_SECONDS": "0.1",
-    }
+    return sync_env(settings, wildberries=wb.url, ozon=ozon.url)
 
 
 def _wms(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -124,14 +114,7 @@ def test_claims_are_imported_answered_through_the_worker_and_linked_on_receipt(
     execute(database, _answer, goods_back.id, "approve2")
     execute(database, _answer, ozon_open[0].id, "1020", amount_tiyn=325_000)
 
-    worker = subprocess.Popen(
-        [sys.executable, "-c", "from wms.cli import main; main()", "sync", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = start_sync_worker(env)
     try:
         _until(
             lambda: wb.http.get(f"/_sandbox/claims/{rejected.external_id}").json().get("answers"),

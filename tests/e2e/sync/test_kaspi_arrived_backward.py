@@ -4,19 +4,17 @@ ARRIVED_BACKWARD, through the real worker process (`wms sync run`), on SQLite an
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
+from tests.e2e.sync.worker import start_sync_worker, stop, sync_env
 from tests.integration.test_scan_flows import CASE, HEADPHONES, receive
 from tests.marketplaces.conftest import Control
 from wms.db.models import OutboxMessage, OutboxStatus
@@ -25,7 +23,6 @@ from wms.sandbox.server import SandboxHandle
 from wms.services.sync.demo import sandbox_seeds
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 20.0
 
 
@@ -42,23 +39,9 @@ def worker(
     """`wms sync run` as its own process, pointed at the test database and the Kaspi sandbox."""
     with database.reading() as s:
         Control(kaspi).seed(sandbox_seeds(s, settings, "http://127.0.0.1:9")["kaspi"])
-    env = {
-        **os.environ,
-        "WMS_DATABASE__URL": settings.database.url,
-        "WMS_SERVER__SECRET_KEY": settings.server.secret_key,
-        "WMS_MARKETPLACES__KASPI__BASE_URL": kaspi.url,
-        "WMS_MARKETPLACES__WILDBERRIES__ENABLED": "false",
-        "WMS_MARKETPLACES__OZON__ENABLED": "false",
-        "WMS_SYNC__POLL_INTERVAL_SECONDS": "0.1",
-    }
-    command = [sys.executable, "-c", "from wms.cli import main; main()", "sync", "run"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    process = start_sync_worker(sync_env(settings, kaspi=kaspi.url))
     yield process
-    if process.poll() is None:
-        process.kill()
-        process.communicate(timeout=10)
+    stop(process)
 
 
 def _order(kaspi: SandboxHandle, code: str) -> dict[str, Any]:

@@ -4,18 +4,16 @@ real worker process (`wms sync run`), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from tests.e2e.sync.worker import start_sync_worker, stop, sync_env
 from tests.integration.test_scan_flows import HEADPHONES, inspect, putaway, receive
 from tests.marketplaces.conftest import Control
 from wms.db.models import JobHeartbeat, Unit
@@ -24,7 +22,6 @@ from wms.sandbox.server import SandboxHandle
 from wms.services.sync.demo import sandbox_seeds
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
 CHRT_HEADPHONES_MAIN = "31000000"  # the demo's WB offer of ALT-HP-01, main channel
 DEADLINE = 15.0  # seconds; the putaway normally arrives in well under one
 
@@ -42,31 +39,9 @@ def worker(
     """`wms sync run` as its own process, pointed at the test database and the sandbox."""
     with database.reading() as s:
         Control(wb).seed(sandbox_seeds(s, settings, "http://127.0.0.1:9")["wildberries"])
-    env = {
-        **os.environ,
-        "WMS_DATABASE__URL": settings.database.url,
-        "WMS_SERVER__SECRET_KEY": settings.server.secret_key,
-        "WMS_MARKETPLACES__WILDBERRIES__BASE_URL": wb.url,
-        "WMS_MARKETPLACES__OZON__ENABLED": "false",
-        "WMS_MARKETPLACES__KASPI__ENABLED": "false",
-        "WMS_SYNC__POLL_INTERVAL_SECONDS": "0.1",
-    }
-    command = [
-        sys.executable,
-        "-c",
-        "from wms.cli import main; main()",
-        "sync",
-        "run",
-        "--worker-id",
-        "e2e-worker",
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    process = start_sync_worker(sync_env(settings, wildberries=wb.url), "--worker-id", "e2e-worker")
     yield process
-    if process.poll() is None:
-        process.kill()
-        process.communicate(timeout=10)
+    stop(process)
 
 
 def _amount(wb: SandboxHandle) -> int | None:
